@@ -1,0 +1,190 @@
+/*
+ * Bazaar plugin ABI, version 1.
+ *
+ * This header is the whole contract between bazaar-host and a plugin shared
+ * object. It is C only: no C++ type, exception or heap ownership crosses it.
+ *
+ * Rules of evolution (read before changing anything here):
+ *   - Every struct starts with `abi_version` and `struct_size`. The reader of a
+ *     struct checks `struct_size` before touching a field added after v1.0.
+ *   - Structs and the host function table only grow at the end. A new field or
+ *     function bumps BZ_ABI_MINOR; removing or changing one bumps BZ_ABI_MAJOR,
+ *     and the host refuses plugins of another major.
+ *   - Errors come back as a bz_status code plus text written into a buffer the
+ *     caller owns (never a pointer the callee allocated).
+ *
+ * A plugin exports exactly one symbol, `bz_plugin_entry`, returning a pointer
+ * to a static bz_plugin. The host never dlclose()s a plugin: hot reload starts
+ * new worker processes on the new set and drains the old ones.
+ */
+#ifndef BAZAAR_PLUGIN_H
+#define BAZAAR_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BZ_ABI_MAJOR 1u
+#define BZ_ABI_MINOR 0u
+#define BZ_ABI_VERSION ((BZ_ABI_MAJOR << 16) | BZ_ABI_MINOR)
+#define BZ_ABI_MAJOR_OF(v) ((v) >> 16)
+
+#define BZ_PLUGIN_ENTRY_SYMBOL "bz_plugin_entry"
+
+#if defined(__GNUC__)
+#define BZ_EXPORT __attribute__((visibility("default")))
+#else
+#define BZ_EXPORT
+#endif
+
+/* The closed set of error codes. Each maps to one HTTP status in the host. */
+typedef enum bz_status {
+  BZ_OK = 0,
+  BZ_INVALID_ARGUMENT = 1,     /* 400 */
+  BZ_UNAUTHENTICATED = 2,      /* 401 */
+  BZ_PERMISSION_DENIED = 3,    /* 403 */
+  BZ_NOT_FOUND = 4,            /* 404 */
+  BZ_CONFLICT = 5,             /* 409 */
+  BZ_FAILED_PRECONDITION = 6,  /* 422 */
+  BZ_RATE_LIMITED = 7,         /* 429 */
+  BZ_UNAVAILABLE = 8,          /* 503 */
+  BZ_INTERNAL = 9              /* 500 */
+} bz_status;
+
+/* A borrowed byte range; never owns its data, never NUL-terminated by contract. */
+typedef struct bz_str {
+  const char* data;
+  size_t len;
+} bz_str;
+
+/* Roles a route accepts, as a bit mask. BZ_ROLE_PUBLIC (0) means no token needed. */
+#define BZ_ROLE_PUBLIC 0u
+#define BZ_ROLE_USER 1u
+#define BZ_ROLE_MERCHANT 2u
+#define BZ_ROLE_OPS 4u
+#define BZ_ROLE_ANY (BZ_ROLE_USER | BZ_ROLE_MERCHANT | BZ_ROLE_OPS)
+
+typedef enum bz_log_level {
+  BZ_LOG_DEBUG = 0,
+  BZ_LOG_INFO = 1,
+  BZ_LOG_WARN = 2,
+  BZ_LOG_ERROR = 3
+} bz_log_level;
+
+/* Opaque host objects. */
+typedef struct bz_host bz_host;         /* one per loaded plugin, lives as long as the process */
+typedef struct bz_response bz_response; /* one per request, valid during the handler call only */
+
+/* The caller, as proven by a verified token. role is one BZ_ROLE_* bit, or 0 when anonymous. */
+typedef struct bz_identity {
+  uint32_t role;
+  int64_t subject_id; /* user id for BZ_ROLE_USER, merchant id for BZ_ROLE_MERCHANT, else 0 */
+} bz_identity;
+
+/* A request as the handler sees it. Every bz_str points into host memory that is
+ * valid for the duration of the handler call only. */
+typedef struct bz_request {
+  uint32_t abi_version;
+  uint32_t struct_size;
+  bz_str method;
+  bz_str path;         /* decoded path without the query string */
+  bz_str query;        /* raw query string, without '?' */
+  bz_str body;         /* raw body, already size-checked */
+  bz_str request_id;   /* the id nginx assigned (X-Request-Id) */
+  bz_str route;        /* the matched pattern, e.g. "/api/v1/orders/{id}" */
+  const bz_str* param_names;  /* path parameters, in pattern order */
+  const bz_str* param_values; /* percent-decoded */
+  size_t param_count;
+  bz_identity identity;
+  int64_t deadline_ms; /* host-clock time after which the answer is useless (see now_ms) */
+  const void* host_request; /* opaque, for host functions that read the request */
+} bz_request;
+
+/* A handler fills `resp` through the host function table and returns BZ_OK.
+ * Returning any other status makes the host answer with that status's HTTP code
+ * and the message in the error envelope unless the handler already wrote an error. */
+typedef bz_status (*bz_handler_fn)(void* plugin_ctx, const bz_request* req, bz_response* resp);
+
+typedef struct bz_route {
+  const char* method;  /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+  const char* pattern; /* "/api/v1/things/{id}": literal segments and {name} parameters */
+  uint32_t roles;      /* BZ_ROLE_* mask; BZ_ROLE_PUBLIC for no authentication */
+  bz_handler_fn handler;
+} bz_route;
+
+/* Functions the host offers to plugins. Append-only: a plugin built against an
+ * older minor sees a prefix of this table; a plugin checks struct_size before
+ * calling a function added after the minor it was built for. Unless noted, every
+ * function may be called from any request thread, concurrently. */
+typedef struct bz_host_api {
+  uint32_t abi_version;
+  uint32_t struct_size;
+
+  /* One JSON log line tagged with the plugin's name (and the request id if req != NULL). */
+  void (*log)(bz_host* host, const bz_request* req, bz_log_level level, bz_str message);
+
+  /* Host clock in UTC milliseconds. Tests move it; plugins never read the wall clock. */
+  int64_t (*now_ms)(bz_host* host);
+
+  /* Plugin configuration from the host config (`plugin.<name>.<key> = value`).
+   * Returns 1 and sets *out when present, 0 otherwise. *out lives as long as the process. */
+  int (*config_get)(bz_host* host, const char* key, bz_str* out);
+
+  /* A request header by its CGI name ("HTTP_IDEMPOTENCY_KEY", "CONTENT_TYPE").
+   * Returns 1 and sets *out when present. Valid during the handler call only. */
+  int (*request_param)(const bz_request* req, const char* name, bz_str* out);
+
+  void (*response_status)(bz_response* resp, int http_status);
+  /* Adds a header; the host rejects names or values containing CR or LF. */
+  void (*response_header)(bz_response* resp, bz_str name, bz_str value);
+  /* Appends to the body. The default content type is application/json. */
+  void (*response_append)(bz_response* resp, bz_str bytes);
+  /* Replaces status and body with the error envelope
+   * {"error":{"code":..,"message":..,"request_id":..}}. code is a stable UPPER_SNAKE id. */
+  void (*response_error)(bz_response* resp, bz_status status, const char* code, bz_str message);
+
+  /* Adds delta to a counter `bazaar_plugin_<name>_total{plugin="..",<labels>}`;
+   * labels is "" or `key="value",...`. */
+  void (*metric_add)(bz_host* host, const char* name, const char* labels, uint64_t delta);
+} bz_host_api;
+
+/* Minimum sizes the host accepts: the size of each struct as of ABI 1.0. */
+#define BZ_HOST_API_V1_0_SIZE (sizeof(bz_host_api))
+
+typedef struct bz_plugin {
+  uint32_t abi_version; /* BZ_ABI_VERSION the plugin was built against */
+  uint32_t struct_size; /* sizeof(bz_plugin) as the plugin saw it */
+  const char* name;     /* unique, [a-z][a-z0-9_]*, also the config and metrics prefix */
+  const char* version;  /* free text shown to ops, e.g. "1.4.2" */
+
+  /* Called once per process after load. On success stores the plugin's context in
+   * *ctx_out and returns BZ_OK; on failure writes a reason into err (NUL-terminated,
+   * at most err_len bytes) and returns another code: the plugin is then refused.
+   * `api` and `host` stay valid for the life of the process. */
+  bz_status (*init)(const bz_host_api* api, bz_host* host, void** ctx_out, char* err, size_t err_len);
+
+  /* Called once when the process drains, after the last request. May be NULL. */
+  void (*shutdown)(void* ctx);
+
+  const bz_route* routes;
+  size_t route_count;
+
+  /* Optional check run by the host's validation child before a reload is rolled.
+   * Same error contract as init. May be NULL. */
+  bz_status (*self_test)(void* ctx, char* err, size_t err_len);
+} bz_plugin;
+
+/* Size of bz_plugin as of ABI 1.0; smaller structs are refused. */
+#define BZ_PLUGIN_V1_0_SIZE (offsetof(bz_plugin, self_test) + sizeof(void*))
+
+/* The one symbol a plugin exports. */
+typedef const bz_plugin* (*bz_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BAZAAR_PLUGIN_H */

@@ -1,0 +1,297 @@
+// Header-only C++ SDK over the C plugin ABI (plugin.h).
+//
+// A plugin is an ordinary class constructed from a Host, with handlers of the
+// form `Result<Reply> handler(const Request&)`. Routes are declared in one
+// constexpr table and the BAZAAR_PLUGIN macro exports the entry symbol:
+//
+//   class Hello {
+//    public:
+//     explicit Hello(bazaar::sdk::Host host) : host_(host) {}
+//     bazaar::Result<bazaar::sdk::Reply> greet(const bazaar::sdk::Request& req) {
+//       return bazaar::sdk::Reply::json({{"hello", req.param("name")}});
+//     }
+//    private:
+//     bazaar::sdk::Host host_;
+//   };
+//   constexpr bz_route kRoutes[] = {
+//       bazaar::sdk::route<&Hello::greet>("GET", "/api/v1/hello/{name}", BZ_ROLE_PUBLIC)};
+//   BAZAAR_PLUGIN(Hello, "hello", "1.0.0", kRoutes)
+//
+// Exceptions never cross the C boundary: a constructor that throws makes init
+// fail with the exception's text; a handler that throws answers 500 INTERNAL.
+#pragma once
+
+#include <bazaar/plugin.h>
+#include <bazaar/result.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <iterator>
+#include <new>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace bazaar::sdk {
+
+using Json = nlohmann::json;
+
+inline std::string_view view(bz_str s) { return {s.data, s.len}; }
+inline bz_str to_bz(std::string_view s) { return {s.data(), s.size()}; }
+
+// The host services handed to a plugin at init. Cheap to copy; valid for the
+// life of the process; every member may be called from any request thread.
+class Host {
+ public:
+  Host(const bz_host_api* api, bz_host* host) : api_(api), host_(host) {}
+
+  void log(bz_log_level level, std::string_view message) const {
+    api_->log(host_, nullptr, level, to_bz(message));
+  }
+  int64_t now_ms() const { return api_->now_ms(host_); }
+  std::optional<std::string_view> config(const char* key) const {
+    bz_str out{};
+    if (api_->config_get(host_, key, &out) == 0) return std::nullopt;
+    return view(out);
+  }
+  void count(const char* name, const char* labels = "", uint64_t delta = 1) const {
+    api_->metric_add(host_, name, labels, delta);
+  }
+  const bz_host_api* api() const { return api_; }
+  bz_host* raw() const { return host_; }
+
+ private:
+  const bz_host_api* api_;
+  bz_host* host_;
+};
+
+// Read-only view of the request during one handler call.
+class Request {
+ public:
+  Request(const bz_request* raw, const bz_host_api* api, bz_host* host)
+      : raw_(raw), api_(api), host_(host) {}
+
+  std::string_view method() const { return view(raw_->method); }
+  std::string_view path() const { return view(raw_->path); }
+  std::string_view body() const { return view(raw_->body); }
+  std::string_view request_id() const { return view(raw_->request_id); }
+  const bz_identity& identity() const { return raw_->identity; }
+  int64_t deadline_ms() const { return raw_->deadline_ms; }
+  bool expired() const { return api_->now_ms(host_) >= raw_->deadline_ms; }
+
+  // A path parameter declared in the route pattern; empty if absent.
+  std::string_view param(std::string_view name) const {
+    for (size_t i = 0; i < raw_->param_count; ++i) {
+      if (view(raw_->param_names[i]) == name) return view(raw_->param_values[i]);
+    }
+    return {};
+  }
+
+  // A request header by its CGI name, e.g. "HTTP_IDEMPOTENCY_KEY".
+  std::optional<std::string_view> header(const char* cgi_name) const {
+    bz_str out{};
+    if (api_->request_param(raw_, cgi_name, &out) == 0) return std::nullopt;
+    return view(out);
+  }
+
+  // A query parameter, percent-decoded ('+' is a space). First occurrence wins.
+  std::optional<std::string> query(std::string_view name) const {
+    std::string_view q = view(raw_->query);
+    while (!q.empty()) {
+      size_t amp = q.find('&');
+      std::string_view pair = q.substr(0, amp);
+      q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+      size_t eq = pair.find('=');
+      if (decode(pair.substr(0, eq)) != name) continue;
+      return eq == std::string_view::npos ? std::string{} : decode(pair.substr(eq + 1));
+    }
+    return std::nullopt;
+  }
+
+  // The body parsed into T (which needs an nlohmann from_json). Malformed JSON is
+  // INVALID_JSON, a body of the wrong shape is INVALID_BODY; both 400.
+  template <class T>
+  Result<T> json_as() const {
+    Json doc = Json::parse(body(), nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) {
+      return invalid_argument("INVALID_JSON", "request body is not valid JSON");
+    }
+    try {
+      return doc.get<T>();
+    } catch (const std::exception& e) {
+      return invalid_argument("INVALID_BODY", strip_json_prefix(e.what()));
+    }
+  }
+
+  const bz_request* raw() const { return raw_; }
+
+ private:
+  static std::string decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '+') {
+        out.push_back(' ');
+      } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+        out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+        i += 2;
+      } else {
+        out.push_back(s[i]);
+      }
+    }
+    return out;
+  }
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+  static std::string strip_json_prefix(std::string_view what) {
+    // "[json.exception.type_error.302] type must be number" -> "type must be number"
+    size_t close = what.find("] ");
+    return std::string(close == std::string_view::npos ? what : what.substr(close + 2));
+  }
+
+  const bz_request* raw_;
+  const bz_host_api* api_;
+  bz_host* host_;
+};
+
+// A successful answer: status, JSON body (or raw bytes) and extra headers.
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Reply json(const Json& doc, int status = 200) { return {status, doc.dump(), {}}; }
+  static Reply created(const Json& doc) { return json(doc, 201); }
+  static Reply no_content() { return {204, {}, {}}; }
+  Reply& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+namespace detail {
+
+template <class P>
+struct Holder {
+  const bz_host_api* api;
+  bz_host* host;
+  P plugin;
+};
+
+template <class M>
+struct member_traits;
+template <class P, class R>
+struct member_traits<R (P::*)(const Request&)> {
+  using plugin_type = P;
+};
+template <class P, class R>
+struct member_traits<R (P::*)(const Request&) const> {
+  using plugin_type = P;
+};
+
+inline void copy_error(const char* text, char* err, size_t err_len) {
+  if (err == nullptr || err_len == 0) return;
+  std::snprintf(err, err_len, "%s", text);
+}
+
+inline void write_reply(const bz_host_api* api, bz_response* resp, const Reply& reply) {
+  api->response_status(resp, reply.status);
+  for (const auto& [name, value] : reply.headers) {
+    api->response_header(resp, to_bz(name), to_bz(value));
+  }
+  if (!reply.body.empty()) api->response_append(resp, to_bz(reply.body));
+}
+
+template <auto Handler>
+bz_status trampoline(void* ctx, const bz_request* req, bz_response* resp) {
+  using P = typename member_traits<decltype(Handler)>::plugin_type;
+  auto* holder = static_cast<Holder<P>*>(ctx);
+  const bz_host_api* api = holder->api;
+  try {
+    Request request(req, api, holder->host);
+    Result<Reply> result = (holder->plugin.*Handler)(request);
+    if (!result.ok()) {
+      const Error& e = result.error();
+      api->response_error(resp, e.status(), e.code().c_str(), to_bz(e.message()));
+      return BZ_OK;
+    }
+    write_reply(api, resp, result.value());
+    return BZ_OK;
+  } catch (const std::exception& e) {
+    api->log(holder->host, req, BZ_LOG_ERROR, to_bz(e.what()));
+  } catch (...) {
+    api->log(holder->host, req, BZ_LOG_ERROR, to_bz("unknown exception"));
+  }
+  api->response_error(resp, BZ_INTERNAL, "INTERNAL", to_bz("internal error"));
+  return BZ_OK;
+}
+
+template <class P>
+bz_status init(const bz_host_api* api, bz_host* host, void** ctx_out, char* err, size_t err_len) {
+  try {
+    *ctx_out = new Holder<P>{api, host, P(Host(api, host))};
+    return BZ_OK;
+  } catch (const std::exception& e) {
+    copy_error(e.what(), err, err_len);
+  } catch (...) {
+    copy_error("unknown exception in plugin constructor", err, err_len);
+  }
+  return BZ_INTERNAL;
+}
+
+template <class P>
+void shutdown(void* ctx) {
+  delete static_cast<Holder<P>*>(ctx);
+}
+
+template <class P>
+bz_status self_test(void* ctx, char* err, size_t err_len) {
+  if constexpr (requires(P& p) { p.self_test(); }) {
+    try {
+      Status s = static_cast<Holder<P>*>(ctx)->plugin.self_test();
+      if (s.ok()) return BZ_OK;
+      copy_error(s.error().message().c_str(), err, err_len);
+      return s.error().status();
+    } catch (const std::exception& e) {
+      copy_error(e.what(), err, err_len);
+      return BZ_INTERNAL;
+    }
+  } else {
+    (void)ctx;
+    (void)err;
+    (void)err_len;
+    return BZ_OK;
+  }
+}
+
+}  // namespace detail
+
+// One route table entry bound to a member function `Result<Reply> P::f(const Request&)`.
+template <auto Handler>
+constexpr bz_route route(const char* method, const char* pattern, uint32_t roles) {
+  return bz_route{method, pattern, roles, &detail::trampoline<Handler>};
+}
+
+template <class P, size_t N>
+constexpr bz_plugin make_plugin(const char* name, const char* version, const bz_route (&routes)[N]) {
+  return bz_plugin{BZ_ABI_VERSION,       sizeof(bz_plugin), name, version, &detail::init<P>,
+                   &detail::shutdown<P>, routes,            N,    &detail::self_test<P>};
+}
+
+}  // namespace bazaar::sdk
+
+// Exports the plugin's entry symbol. Use once per plugin, at namespace scope.
+#define BAZAAR_PLUGIN(Type, name, version, routes)                              \
+  extern "C" BZ_EXPORT const bz_plugin* bz_plugin_entry(void) {                 \
+    static constexpr bz_plugin kBazaarPlugin =                                  \
+        ::bazaar::sdk::make_plugin<Type>(name, version, routes);                \
+    return &kBazaarPlugin;                                                      \
+  }

@@ -1,0 +1,62 @@
+// Host configuration: `key = value` lines, `#` comments, every key defaulted.
+// The full list of keys with their meaning lives in conf/bazaar.conf.
+#pragma once
+
+#include <bazaar/result.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bazaar::host {
+
+struct HostConfig {
+  // Where nginx reaches the workers (FastCGI over a unix socket).
+  std::string listen_socket = "bazaar.sock";
+  int listen_backlog = 1024;
+  int listen_mode = 0660;
+  // Writable state: content-addressed plugin copies, control socket, metrics.
+  std::string state_dir = "state";
+  // Where ops drop plugin .so files; scanned at start and at every reload.
+  std::string plugin_dir = "plugins";
+  std::string log_file;  // empty: standard error
+  std::string log_level = "info";
+  bool access_log = true;
+
+  int workers = 2;           // request worker processes
+  int threads = 16;          // FastCGI accept threads per request worker
+  int64_t request_deadline_ms = 10'000;
+  int64_t drain_timeout_ms = 10'000;
+  int64_t ready_timeout_ms = 10'000;
+  int64_t restart_backoff_min_ms = 100;
+  int64_t restart_backoff_max_ms = 10'000;
+  int crash_loop_threshold = 5;  // consecutive quick crashes before the long back-off
+  int64_t max_body_bytes = 1 << 20;
+
+  std::string jwt_secret;  // from BAZAAR_JWT_SECRET or jwt_secret_file, never inline
+  std::string jwt_issuer = "bazaar";
+  std::string control_socket;  // default: <state_dir>/control.sock
+  int node_id = 1;
+  bool test_clock = false;  // lets `bazaarctl clock` move the host clock (tests only)
+
+  // plugin.<name>.<key> = value, handed to the plugin through config_get.
+  std::map<std::string, std::map<std::string, std::string>> plugin_settings;
+};
+
+// Reads an environment variable; injected so tests need not touch the real one.
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+EnvLookup process_env();
+
+// Parses configuration text. `base_dir` resolves relative paths; `origin` names
+// the source in error messages ("bazaar.conf:12: ..."). Environment overrides:
+// BAZAAR_JWT_SECRET (the secret itself).
+Result<HostConfig> parse_config(std::string_view text, std::string_view origin,
+                                const std::string& base_dir, const EnvLookup& env);
+
+// Reads and parses a file; relative paths resolve against the file's folder.
+Result<HostConfig> load_config(const std::string& path, const EnvLookup& env);
+
+}  // namespace bazaar::host

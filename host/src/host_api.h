@@ -1,0 +1,57 @@
+// The host side of the plugin ABI: the bz_host handle each plugin gets, the
+// per-request bz_response, and the bz_host_api function table.
+#pragma once
+
+#include <bazaar/plugin.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "clock.h"
+#include "logger.h"
+#include "shared_metrics.h"
+
+namespace bazaar::host {
+
+// Services shared by every plugin of a process. Outlives all plugins.
+struct HostServices {
+  const Logger* logger = nullptr;
+  const Clock* clock = nullptr;
+  const SharedMetrics* metrics = nullptr;
+};
+
+// Where a request's CGI parameters come from (FastCGI in production, a map in tests).
+class ParamSource {
+ public:
+  virtual ~ParamSource() = default;
+  virtual const char* get(const char* name) const = 0;  // NULL when absent
+};
+
+// What bz_request.host_request points to.
+struct RequestContext {
+  const ParamSource* params = nullptr;
+};
+
+const bz_host_api* host_api_table();
+
+}  // namespace bazaar::host
+
+// Opaque to plugins; one per loaded plugin per process.
+struct bz_host {
+  std::string plugin_name;
+  const bazaar::host::HostServices* services = nullptr;
+  std::map<std::string, std::string> settings;
+};
+
+// Opaque to plugins; one per request.
+struct bz_response {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string_view request_id;
+  bool wrote_error = false;
+  std::string error_code;  // for logs and metrics
+};

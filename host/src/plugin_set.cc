@@ -1,0 +1,112 @@
+#include "plugin_set.h"
+
+#include "router.h"
+
+namespace bazaar::host {
+namespace {
+
+constexpr size_t kErrLen = 512;
+
+// Registers the built-ins and every accepted plugin's routes, plus `candidate`'s,
+// into a scratch router; any clash refuses the candidate before it runs any code.
+Status check_routes(const std::vector<BuiltinRoute>& builtins,
+                    const std::vector<LoadedPlugin>& accepted, const bz_plugin* candidate) {
+  Router trial;
+  size_t id = 0;
+  for (const auto& b : builtins) {
+    if (!trial.add(b.method, b.pattern, id++).ok()) return internal_error("built-in route clash");
+  }
+  for (const auto& p : accepted) {
+    for (size_t i = 0; i < p.def->route_count; ++i) {
+      (void)trial.add(p.def->routes[i].method, p.def->routes[i].pattern, id++);
+    }
+  }
+  for (size_t i = 0; i < candidate->route_count; ++i) {
+    const bz_route& r = candidate->routes[i];
+    if (r.method == nullptr || r.pattern == nullptr || r.handler == nullptr) {
+      return failed_precondition("BAD_ROUTE", "route " + std::to_string(i) + " is incomplete");
+    }
+    if ((r.roles & ~BZ_ROLE_ANY) != 0) {
+      return failed_precondition("BAD_ROUTE", std::string("route ") + r.pattern + " has unknown roles");
+    }
+    Status added = trial.add(r.method, r.pattern, id++);
+    if (!added.ok()) return added.error();
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+PluginSet PluginSet::load(const std::vector<ManifestPlugin>& files, const HostServices& services,
+                          const HostConfig& config, const std::vector<BuiltinRoute>& builtins,
+                          const PluginSetOptions& options) {
+  PluginSet set;
+  for (const ManifestPlugin& file : files) {
+    auto refuse = [&](const std::string& reason) {
+      set.refused_.push_back({file.source.empty() ? file.path : file.source, reason});
+    };
+    auto opened = open_plugin(file.path);
+    if (!opened.ok()) {
+      refuse(opened.error().message());
+      continue;
+    }
+    const bz_plugin* def = *opened;
+    std::string name = def->name;
+    bool duplicate = false;
+    for (const auto& p : set.plugins_) {
+      if (p.info.name == name) {
+        refuse("duplicate plugin name '" + name + "' (already loaded from " + p.info.source + ")");
+        duplicate = true;
+      }
+    }
+    if (duplicate) continue;
+    Status routes = check_routes(builtins, set.plugins_, def);
+    if (!routes.ok()) {
+      refuse("plugin '" + name + "': " + routes.error().message());
+      continue;
+    }
+
+    auto host = std::make_unique<bz_host>();
+    host->plugin_name = name;
+    host->services = &services;
+    if (auto it = config.plugin_settings.find(name); it != config.plugin_settings.end()) {
+      host->settings = it->second;
+    }
+    char err[kErrLen] = {0};
+    void* ctx = nullptr;
+    bz_status st = def->init(host_api_table(), host.get(), &ctx, err, sizeof(err));
+    err[kErrLen - 1] = '\0';
+    if (st != BZ_OK) {
+      refuse("plugin '" + name + "' init failed: " + (err[0] != '\0' ? err : "no reason given"));
+      continue;
+    }
+    if (options.run_self_test && def->self_test != nullptr) {
+      st = def->self_test(ctx, err, sizeof(err));
+      err[kErrLen - 1] = '\0';
+      if (st != BZ_OK) {
+        if (def->shutdown != nullptr) def->shutdown(ctx);
+        refuse("plugin '" + name + "' self-test failed: " + (err[0] != '\0' ? err : "no reason given"));
+        continue;
+      }
+    }
+    LoadedPlugin loaded;
+    loaded.info = file;
+    loaded.info.name = name;
+    loaded.info.version = def->version;
+    loaded.def = def;
+    loaded.ctx = ctx;
+    loaded.host = std::move(host);
+    set.plugins_.push_back(std::move(loaded));
+  }
+  return set;
+}
+
+void PluginSet::shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
+    if (it->def->shutdown != nullptr) it->def->shutdown(it->ctx);
+  }
+}
+
+}  // namespace bazaar::host

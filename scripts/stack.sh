@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# stack.sh start DIR PORT   start bazaar-host and nginx on 127.0.0.1:PORT, all state in DIR
+# stack.sh stop DIR         stop what `start` started (by the PIDs it recorded)
+#
+# Environment: BUILD_DIR (where bazaar-host, bazaarctl and plugins/ are; default
+# build/release), PLUGINS (plugin .so names to install; default "hello"), WORKERS,
+# THREADS, NGINX_WORKERS, ACCESS_LOG (on|off), TEST_CLOCK (on|off),
+# REQUEST_DEADLINE_MS. Used by `make run`, the integration tests and bench/.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cmd=${1:?usage: stack.sh start DIR PORT | stop DIR}
+dir=${2:?state directory}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+wait_for() {  # wait_for SECONDS PIDFILE DESCRIPTION COMMAND...: gives up early if PIDFILE's process died
+  local deadline=$((SECONDS + $1)) pidfile=$2 what=$3
+  shift 3
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$(<"$pidfile")" 2>/dev/null; then
+      echo "stack.sh: process of $pidfile exited while waiting for $what" >&2
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "stack.sh: timed out waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+}
+
+stop_pid() {  # stop_pid PIDFILE SIGNAL
+  local pidfile=$1 sig=$2 pid
+  [[ -f $pidfile ]] || return 0
+  pid=$(<"$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "-$sig" "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 20))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+case $cmd in
+start)
+  port=${3:?port}
+  build=$(cd "${BUILD_DIR:-$here/build/release}" && pwd)
+  mkdir -p "$dir"/{run,log,state,plugins}
+  chmod 0755 "$dir" "$dir/run"
+  for p in ${PLUGINS:-hello}; do cp "$build/plugins/$p.so" "$dir/plugins/"; done
+  if [[ ! -s $dir/jwt.secret ]]; then
+    (umask 077 && head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/jwt.secret")
+  fi
+  deadline_ms=${REQUEST_DEADLINE_MS:-10000}
+  access=${ACCESS_LOG:-on}
+  nginx_log="$dir/log/nginx-access.log bazaar_json"
+  [[ $access == off ]] && nginx_log=off
+  "$here/scripts/render-conf.sh" "$here/conf/bazaar.conf.in" "$dir/bazaar.conf" \
+    FCGI_SOCKET="$dir/run/bazaar.sock" STATE_DIR="$dir/state" PLUGIN_DIR="$dir/plugins" \
+    LOG_DIR="$dir/log" HOST_ACCESS_LOG="$access" WORKERS="${WORKERS:-2}" \
+    THREADS="${THREADS:-16}" REQUEST_DEADLINE_MS="$deadline_ms" MAX_BODY_BYTES=1048576 \
+    JWT_SECRET_FILE="$dir/jwt.secret" TEST_CLOCK="${TEST_CLOCK:-off}"
+  "$here/scripts/render-conf.sh" "$here/conf/nginx.conf.in" "$dir/nginx.conf" \
+    NGINX_USER="$(id -un)" NGINX_WORKERS="${NGINX_WORKERS:-2}" RUN_DIR="$dir/run" \
+    LOG_DIR="$dir/log" ACCESS_LOG="$nginx_log" MAX_BODY_BYTES=1048576 \
+    FCGI_SOCKET="$dir/run/bazaar.sock" PORT="$port" CONF_DIR="$here/conf" \
+    FASTCGI_READ_TIMEOUT="$((deadline_ms / 1000 + 5))s"
+
+  "$build/bin/bazaar-host" --config "$dir/bazaar.conf" >>"$dir/log/host.out" 2>&1 &
+  echo $! >"$dir/run/host.pid"
+  if ! wait_for 30 "$dir/run/host.pid" "bazaar-host to serve" \
+      bash -c "'$build/bin/bazaarctl' --config '$dir/bazaar.conf' status | grep -q '\"phase\":\"serving\"'"; then
+    tail -n 20 "$dir/log/host.out" "$dir/log/bazaar.log" >&2 || true
+    "$0" stop "$dir"
+    exit 1
+  fi
+  nginx -p "$dir/run" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/log/nginx.out" 2>&1 &
+  echo $! >"$dir/run/nginx.pid"
+  if ! wait_for 15 "$dir/run/nginx.pid" "nginx on port $port" curl -fsS "http://127.0.0.1:$port/nginx-ping"; then
+    cat "$dir/log/nginx.out" "$dir/log/nginx-error.log" >&2 || true
+    "$0" stop "$dir"
+    exit 1
+  fi
+  ;;
+stop)
+  stop_pid "$dir/run/nginx.pid" QUIT
+  stop_pid "$dir/run/host.pid" TERM
+  ;;
+*)
+  echo "usage: stack.sh start DIR PORT | stop DIR" >&2
+  exit 2
+  ;;
+esac

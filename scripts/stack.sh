@@ -3,7 +3,8 @@
 # stack.sh stop DIR         stop what `start` started (by the PIDs it recorded)
 #
 # Environment: BUILD_DIR (where bazaar-host, bazaarctl and plugins/ are; default
-# build/release), PLUGINS (plugin .so names to install; default "hello"), WORKERS,
+# build/release), PLUGINS (plugin .so names to install; default "hello") taken from
+# PLUGIN_SOURCE_DIR (default $BUILD_DIR/plugins), WORKERS,
 # THREADS, NGINX_WORKERS, ACCESS_LOG (on|off), TEST_CLOCK (on|off),
 # REQUEST_DEADLINE_MS. Used by `make run`, the integration tests and bench/.
 set -euo pipefail
@@ -48,7 +49,7 @@ start)
   build=$(cd "${BUILD_DIR:-$here/build/release}" && pwd)
   mkdir -p "$dir"/{run,log,state,plugins}
   chmod 0755 "$dir" "$dir/run"
-  for p in ${PLUGINS:-hello}; do cp "$build/plugins/$p.so" "$dir/plugins/"; done
+  for p in ${PLUGINS:-hello}; do cp "${PLUGIN_SOURCE_DIR:-$build/plugins}/$p.so" "$dir/plugins/"; done
   if [[ ! -s $dir/jwt.secret ]]; then
     (umask 077 && head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/jwt.secret")
   fi

@@ -3,6 +3,7 @@
 #include "compiler.h"
 
 #include "literals.h"
+#include "text_ops.h"
 
 #include <algorithm>
 #include <array>
@@ -37,7 +38,14 @@ constexpr std::array<std::string_view, 16> kConditionNames = {
     "all", "any", "not", "eq", "ne", "lt", "le", "gt", "ge", "between",
     "in", "not-in", "contains", "starts-with", "ends-with", "exists"};
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string in_quotes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '\'';
+  out += text;
+  out += '\'';
+  return out;
+}
 
 bool is_number_type(FactType type) {
   return type == FactType::kInteger || type == FactType::kMoney || type == FactType::kTimestamp;
@@ -160,9 +168,8 @@ void Compiler::compile_composite(pugi::xml_node element, NodeKind kind, std::siz
   const auto index = p.nodes.size();
   Node node;
   node.kind = kind;
-  node.line = at.line;
-  node.column = at.column;
   p.nodes.push_back(node);
+  p.node_info.push_back(NodeInfo{{}, at.line, at.column});
   std::size_t children = 0;
   for (auto child : child_elements(element)) {
     if (stopped()) return;
@@ -176,7 +183,7 @@ void Compiler::compile_composite(pugi::xml_node element, NodeKind kind, std::siz
     error(at, "<" + name + "> needs at least one condition");
   }
   p.nodes[index].end = static_cast<std::uint32_t>(p.nodes.size());
-  p.nodes[index].description = intern(kind == NodeKind::kAll ? (depth == 0 ? "when" : "all")
+  p.node_info[index].description = intern(kind == NodeKind::kAll ? (depth == 0 ? "when" : "all")
                                        : kind == NodeKind::kAny ? "any"
                                                                 : "not");
 }
@@ -294,8 +301,6 @@ void Compiler::compile_leaf(pugi::xml_node element, Op op) {
   Node node;
   node.kind = NodeKind::kLeaf;
   node.op = op;
-  node.line = at.line;
-  node.column = at.column;
   std::string operand_text;
 
   const auto fact = element.attribute("fact");
@@ -448,8 +453,8 @@ void Compiler::compile_leaf(pugi::xml_node element, Op op) {
     }
   }
   node.end = static_cast<std::uint32_t>(p.nodes.size() + 1);
-  node.description = intern(shorten(std::move(description)));
   p.nodes.push_back(node);
+  p.node_info.push_back(NodeInfo{intern(shorten(std::move(description))), at.line, at.column});
 }
 
 bool Compiler::compile_literal_set(pugi::xml_node element,
@@ -512,10 +517,15 @@ bool Compiler::compile_literal_set(pugi::xml_node element,
     p.int_sets.insert(p.int_sets.end(), numbers.begin(), numbers.end());
     node.b = static_cast<std::int64_t>(p.int_sets.size());
   } else {
-    std::sort(texts.begin(), texts.end());
-    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+    std::vector<std::pair<std::uint64_t, std::string_view>> hashed;
+    for (auto text : texts) hashed.emplace_back(text_hash(text), text);
+    std::sort(hashed.begin(), hashed.end());
+    hashed.erase(std::unique(hashed.begin(), hashed.end()), hashed.end());
     node.a = static_cast<std::int64_t>(p.text_sets.size());
-    for (auto text : texts) p.text_sets.push_back(intern(text));
+    for (const auto& [hash, text] : hashed) {
+      p.text_sets.push_back(intern(text));
+      p.text_set_hashes.push_back(hash);
+    }
     node.b = static_cast<std::int64_t>(p.text_sets.size());
   }
   description += " (" + shown + ")";

@@ -15,7 +15,14 @@ constexpr std::int64_t kMaxThreshold = 1'000'000'000;
 constexpr std::int64_t kMaxPoints = 1'000'000;
 constexpr std::int64_t kMaxVersion = 2'147'483'647;
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string in_quotes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '\'';
+  out += text;
+  out += '\'';
+  return out;
+}
 
 template <class Names>
 std::string join(const Names& names, std::string_view before,
@@ -548,7 +555,10 @@ void Compiler::compile_actions(pugi::xml_node then, Rule& rule) {
     const std::string_view name = action.name();
     for (auto grandchild : action.children()) {
       if (grandchild.type() == pugi::node_element) {
-        error(element_position(grandchild), "<" + std::string(name) + "> takes no child elements");
+        std::string message = "<";
+        message += name;
+        message += "> takes no child elements";
+        error(element_position(grandchild), std::move(message));
         break;
       }
     }

@@ -5,6 +5,7 @@
 #include <bazaar/rules/rule_set.h>
 
 #include "program.h"
+#include "text_ops.h"
 
 #include <algorithm>
 #include <array>
@@ -44,19 +45,11 @@ class Evaluator {
   Tri eval(std::uint32_t index) {
     const Node& node = p_.nodes[index];
     switch (node.kind) {
-      case NodeKind::kLeaf: {
-        const Tri result = leaf(node);
-        if (result == Tri::kTrue) {
-          last_true_ = index;
-        } else if (result == Tri::kError) {
-          error_node_ = index;
-        }
-        return result;
-      }
+      case NodeKind::kLeaf: return leaf_at(index);
       case NodeKind::kAll: {
         Tri result = Tri::kTrue;
         for (std::uint32_t child = index + 1; child < node.end; child = p_.nodes[child].end) {
-          const Tri t = eval(child);
+          const Tri t = eval_child(child);
           if (t == Tri::kFalse) return Tri::kFalse;
           if (t == Tri::kError) result = Tri::kError;
         }
@@ -65,14 +58,14 @@ class Evaluator {
       case NodeKind::kAny: {
         Tri result = Tri::kFalse;
         for (std::uint32_t child = index + 1; child < node.end; child = p_.nodes[child].end) {
-          const Tri t = eval(child);
+          const Tri t = eval_child(child);
           if (t == Tri::kTrue) return Tri::kTrue;
           if (t == Tri::kError) result = Tri::kError;
         }
         return result;
       }
       case NodeKind::kNot: {
-        const Tri t = eval(index + 1);
+        const Tri t = eval_child(index + 1);
         if (t == Tri::kError) return Tri::kError;
         if (t == Tri::kTrue) return Tri::kFalse;
         last_true_ = index;
@@ -80,6 +73,21 @@ class Evaluator {
       }
     }
     return Tri::kError;
+  }
+
+  // Leaves are the common child: evaluate them without a recursive call.
+  Tri eval_child(std::uint32_t index) {
+    return p_.nodes[index].kind == NodeKind::kLeaf ? leaf_at(index) : eval(index);
+  }
+
+  Tri leaf_at(std::uint32_t index) {
+    const Tri result = leaf(p_.nodes[index]);
+    if (result == Tri::kTrue) {
+      last_true_ = index;
+    } else if (result == Tri::kError) {
+      error_node_ = index;
+    }
+    return result;
   }
 
   std::uint32_t last_true() const { return last_true_; }
@@ -107,7 +115,7 @@ class Evaluator {
     }
     if (node.op == Op::kExists) return Tri::kTrue;
     switch (node.type) {
-      case FactType::kString: return text(node, value.text);
+      case FactType::kString: return text(node, value.text, node.slot);
       case FactType::kStringList: return list(node, value.list);
       default: return number(node, value.number);
     }
@@ -121,13 +129,30 @@ class Evaluator {
     return std::binary_search(begin, end, value);
   }
 
-  bool in_text_set(const Node& node, std::string_view value) const {
-    const auto* begin = p_.text_sets.data() + node.a;
-    const auto* end = p_.text_sets.data() + node.b;
-    const auto* it = std::lower_bound(begin, end, value, [this](detail::StrRef ref, std::string_view v) {
-      return p_.str(ref) < v;
-    });
-    return it != end && p_.str(*it) == value;
+  // Binary search on the precomputed hashes; bytes are compared only for
+  // entries whose hash is equal.
+  bool in_text_set(const Node& node, std::string_view value, std::uint64_t hash) const {
+    const std::uint64_t* hashes = p_.text_set_hashes.data();
+    const auto* begin = hashes + node.a;
+    const auto* end = hashes + node.b;
+    for (const auto* it = std::lower_bound(begin, end, hash); it != end && *it == hash; ++it) {
+      if (detail::text_equal(p_.str(p_.text_sets[static_cast<std::size_t>(it - hashes)]), value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The hash of a string fact, computed once per evaluation for the first
+  // kHashCache slots (sets testing the same fact share it).
+  std::uint64_t fact_hash(std::uint32_t slot, std::string_view value) {
+    if (slot >= kHashCache) return detail::text_hash(value);
+    const std::uint64_t bit = std::uint64_t{1} << slot;
+    if ((hashed_ & bit) == 0) {
+      hashes_[slot] = detail::text_hash(value);
+      hashed_ |= bit;
+    }
+    return hashes_[slot];
   }
 
   // Asks the list provider; kError when it cannot answer.
@@ -160,20 +185,20 @@ class Evaluator {
     }
   }
 
-  Tri text(const Node& node, std::string_view value) {
+  Tri text(const Node& node, std::string_view value, std::uint32_t slot) {
     switch (node.op) {
-      case Op::kEq: return truth(value == p_.str(node.text));
-      case Op::kNe: return truth(value != p_.str(node.text));
-      case Op::kInSet: return truth(in_text_set(node, value));
-      case Op::kNotInSet: return truth(!in_text_set(node, value));
+      case Op::kEq: return truth(detail::text_equal(value, p_.str(node.text)));
+      case Op::kNe: return truth(!detail::text_equal(value, p_.str(node.text)));
+      case Op::kInSet: return truth(in_text_set(node, value, fact_hash(slot, value)));
+      case Op::kNotInSet: return truth(!in_text_set(node, value, fact_hash(slot, value)));
       case Op::kInList: return in_named_list(node, value);
       case Op::kNotInList: {
         const Tri t = in_named_list(node, value);
         return t == Tri::kError ? t : truth(t == Tri::kFalse);
       }
       case Op::kContains: return truth(value.find(p_.str(node.text)) != std::string_view::npos);
-      case Op::kStartsWith: return truth(value.starts_with(p_.str(node.text)));
-      case Op::kEndsWith: return truth(value.ends_with(p_.str(node.text)));
+      case Op::kStartsWith: return truth(detail::text_starts_with(value, p_.str(node.text)));
+      case Op::kEndsWith: return truth(detail::text_ends_with(value, p_.str(node.text)));
       default: return Tri::kError;
     }
   }
@@ -184,13 +209,16 @@ class Evaluator {
     switch (node.op) {
       case Op::kContains: {
         const std::string_view wanted = p_.str(node.text);
-        return truth(std::find(values.begin(), values.end(), wanted) != values.end());
+        for (auto v : values) {
+          if (detail::text_equal(v, wanted)) return Tri::kTrue;
+        }
+        return Tri::kFalse;
       }
       case Op::kInSet:
       case Op::kNotInSet: {
         bool any = false;
         for (auto v : values) {
-          if (in_text_set(node, v)) {
+          if (in_text_set(node, v, detail::text_hash(v))) {
             any = true;
             break;
           }
@@ -260,6 +288,9 @@ class Evaluator {
   const Program& p_;
   const Facts& facts_;
   const EvalContext& context_;
+  static constexpr std::uint32_t kHashCache = 64;
+  std::uint64_t hashed_ = 0;
+  std::array<std::uint64_t, kHashCache> hashes_;
   std::uint64_t fetched_ = 0;
   std::uint64_t failed_ = 0;
   std::array<std::int64_t, detail::kCounterCapacity> counts_;
@@ -279,10 +310,10 @@ RuleTrace trace_entry(const Program& p, const detail::Rule& rule, RuleResult res
 }
 
 void point_at(const Program& p, std::uint32_t node_index, RuleTrace* entry) {
-  const Node& node = p.nodes[node_index];
-  entry->condition_line = node.line;
-  entry->condition_column = node.column;
-  entry->condition = p.str(node.description);
+  const detail::NodeInfo& info = p.node_info[node_index];
+  entry->condition_line = info.line;
+  entry->condition_column = info.column;
+  entry->condition = p.str(info.description);
 }
 
 }  // namespace

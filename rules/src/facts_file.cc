@@ -12,7 +12,14 @@ namespace {
 
 using nlohmann::json;
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string in_quotes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '\'';
+  out += text;
+  out += '\'';
+  return out;
+}
 
 std::optional<std::int64_t> as_int64(const json& value) {
   if (value.is_number_unsigned()) {

@@ -110,7 +110,11 @@ std::string format_money(std::int64_t minor_units) {
       negative ? static_cast<std::uint64_t>(-(minor_units + 1)) + 1 : static_cast<std::uint64_t>(minor_units);
   char cents[4];
   std::snprintf(cents, sizeof cents, "%02u", static_cast<unsigned>(magnitude % 100));
-  return (negative ? "-" : "") + std::to_string(magnitude / 100) + "." + cents;
+  std::string out = negative ? "-" : "";
+  out += std::to_string(magnitude / 100);
+  out += '.';
+  out += cents;
+  return out;
 }
 
 std::optional<std::int64_t> parse_timestamp(std::string_view text) {

@@ -42,6 +42,7 @@ enum class Op : std::uint8_t {
 
 enum class Operand : std::uint8_t { kFact, kCounter };
 
+// What evaluation reads, kept small (40 bytes) so rule sets stay in cache.
 struct Node {
   NodeKind kind = NodeKind::kLeaf;
   Op op = Op::kEq;
@@ -52,7 +53,11 @@ struct Node {
   std::int64_t a = 0;                  // number literal, between's min, set/list start
   std::int64_t b = 0;                  // between's max, set end
   StrRef text;                         // string literal
-  StrRef description;                  // "order.amount gt 1000.00", for traces
+};
+
+// What only traces read, parallel to Program::nodes.
+struct NodeInfo {
+  StrRef description;  // "order.amount gt 1000.00"
   std::uint32_t line = 0;
   std::uint32_t column = 0;
 };
@@ -96,8 +101,12 @@ struct Program {
   std::vector<Rule> rules;                   // in evaluation order
   std::vector<std::uint32_t> by_document;    // document index -> position in rules
   std::vector<Node> nodes;
+  std::vector<NodeInfo> node_info;
   std::vector<std::int64_t> int_sets;        // each <in> range sorted ascending
-  std::vector<StrRef> text_sets;             // each <in> range sorted by content
+  // String <in> sets: each range sorted by text_hash (then bytes); the hashes
+  // are kept beside the strings so lookups compare integers first.
+  std::vector<StrRef> text_sets;
+  std::vector<std::uint64_t> text_set_hashes;
   std::vector<Counter> counters;
   std::vector<StrRef> fact_names;            // by slot
   std::vector<StrRef> list_names;            // by schema list index

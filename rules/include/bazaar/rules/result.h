@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
-#include <variant>
+#include <optional>
 #include <vector>
 
 namespace bazaar::rules {
@@ -31,34 +31,33 @@ std::string to_string(const Diagnostic& diagnostic);
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit on purpose
-  Result(std::vector<Diagnostic> errors) : state_(std::move(errors)) {  // NOLINT
-    assert(!std::get<1>(state_).empty());
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(std::vector<Diagnostic> errors) : errors_(std::move(errors)) {  // NOLINT
+    assert(!errors_.empty());
   }
-  Result(Diagnostic error) : state_(std::vector<Diagnostic>{std::move(error)}) {}  // NOLINT
+  Result(Diagnostic error) : errors_{std::move(error)} {}  // NOLINT
 
-  bool ok() const { return state_.index() == 0; }
+  bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }
 
   T& value() & {
     assert(ok());
-    return *std::get_if<0>(&state_);
+    return *value_;
   }
   const T& value() const& {
     assert(ok());
-    return *std::get_if<0>(&state_);
+    return *value_;
   }
   T&& value() && {
     assert(ok());
-    return std::move(*std::get_if<0>(&state_));
+    return std::move(*value_);
   }
-  const std::vector<Diagnostic>& errors() const {
-    assert(!ok());
-    return *std::get_if<1>(&state_);
-  }
+  // Empty when ok().
+  const std::vector<Diagnostic>& errors() const { return errors_; }
 
  private:
-  std::variant<T, std::vector<Diagnostic>> state_;
+  std::optional<T> value_;
+  std::vector<Diagnostic> errors_;
 };
 
 }  // namespace bazaar::rules

@@ -14,18 +14,22 @@ int64_t mono_us() {
   return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+// ASCII case-insensitive comparison with a lower-case constant.
+bool equals_lower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
 bool is_json(std::string_view content_type) {
   size_t semi = content_type.find(';');
   std::string_view mime = content_type.substr(0, semi);
   while (!mime.empty() && mime.back() == ' ') mime.remove_suffix(1);
-  if (mime.size() != 16) return false;
-  static constexpr std::string_view kJson = "application/json";
-  for (size_t i = 0; i < mime.size(); ++i) {
-    char c = mime[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kJson[i]) return false;
-  }
-  return true;
+  return equals_lower(mime, "application/json");
 }
 
 bool carries_body(std::string_view method) {
@@ -215,7 +219,9 @@ HttpResponse Dispatcher::invoke(const Route& route, const HttpRequest& req, std:
   resp.status = out.status;
   resp.body = std::move(out.body);
   for (auto& [name, value] : out.headers) {
-    if (name.size() == 12 && (name == "Content-Type" || name == "content-type")) {
+    // Header names are case-insensitive: any spelling replaces the default
+    // rather than adding a second Content-Type line.
+    if (equals_lower(name, "content-type")) {
       resp.content_type = std::move(value);
     } else {
       resp.headers.emplace_back(std::move(name), std::move(value));

@@ -1,6 +1,7 @@
 #include "router.h"
 
 #include <array>
+#include <set>
 
 namespace bazaar::host {
 
@@ -157,11 +158,17 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   }
 
   // Depth-first walk preferring literals; `values` holds raw parameter segments.
+  // A route that matches the path but not the method does not stop the walk (a
+  // parameter route may serve the method); its methods go to the Allow list.
   std::vector<std::string_view> values;
+  std::set<std::string_view> allowed;
   const Node* found = nullptr;
   auto walk = [&](auto&& self, const Node* node, size_t depth) -> bool {
     if (depth == segs.size()) {
-      if (node->methods.empty()) return false;
+      if (node->methods.find(method) == node->methods.end()) {
+        for (const auto& entry : node->methods) allowed.insert(entry.first);
+        return false;
+      }
       found = node;
       return true;
     }
@@ -177,17 +184,17 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     }
     return false;
   };
-  if (!walk(walk, root_.get(), 0)) return result;
-
-  auto m = found->methods.find(method);
-  if (m == found->methods.end()) {
+  if (!walk(walk, root_.get(), 0)) {
+    if (allowed.empty()) return result;
     result.outcome = Outcome::kMethodNotAllowed;
-    for (const auto& [name, id] : found->methods) {
+    for (std::string_view name : allowed) {
       if (!result.allowed.empty()) result.allowed += ", ";
       result.allowed += name;
     }
     return result;
   }
+
+  auto m = found->methods.find(method);
   result.param_values.reserve(values.size());
   for (std::string_view raw : values) {
     std::string decoded;

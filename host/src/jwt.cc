@@ -136,13 +136,17 @@ Result<Identity> JwtVerifier::verify(std::string_view token, int64_t now_s) cons
   if (iss == c.end() || !iss->is_string() || iss->get<std::string>() != issuer_) {
     return invalid("token issuer is not accepted");
   }
+  // Times must fit int64: a huge unsigned value would otherwise wrap negative.
+  auto is_time = [](const nlohmann::json& v) {
+    return v.is_number_integer() && !(v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX);
+  };
   auto exp = c.find("exp");
-  if (exp == c.end() || !exp->is_number_integer()) return invalid("token has no expiry");
+  if (exp == c.end() || !is_time(*exp)) return invalid("token has no expiry");
   if (now_s >= exp->get<int64_t>()) {
     return Error(BZ_UNAUTHENTICATED, "TOKEN_EXPIRED", "token has expired");
   }
   auto nbf = c.find("nbf");
-  if (nbf != c.end() && (!nbf->is_number_integer() || now_s < nbf->get<int64_t>())) {
+  if (nbf != c.end() && (!is_time(*nbf) || now_s < nbf->get<int64_t>())) {
     return invalid("token is not valid yet");
   }
   auto role = c.find("role");

@@ -153,6 +153,15 @@ TEST_F(JwtTest, NotBeforeInTheFuture) {
   expect_invalid(sign_claims(c), "non-numeric nbf");
 }
 
+TEST_F(JwtTest, TimesBeyondInt64AreRefusedNotWrapped) {
+  auto c = claims();
+  c["nbf"] = uint64_t{18'000'000'000'000'000'000u};  // would wrap negative as int64
+  expect_invalid(sign_claims(c), "nbf beyond int64");
+  c = claims();
+  c["exp"] = uint64_t{18'000'000'000'000'000'000u};
+  expect_invalid(sign_claims(c), "exp beyond int64");
+}
+
 TEST_F(JwtTest, WrongOrMissingIssuer) {
   nlohmann::json c = claims();
   c["iss"] = "someone-else";

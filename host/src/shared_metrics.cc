@@ -108,14 +108,20 @@ Result<SharedMetrics> SharedMetrics::create(size_t capacity) {
 Result<SharedMetrics> SharedMetrics::attach(int fd) {
   struct stat st {};
   if (fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < sizeof(Header)) {
+    close(fd);
     return internal_error("metrics descriptor is not a metrics segment");
   }
   size_t bytes = static_cast<size_t>(st.st_size);
   void* base = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (base == MAP_FAILED) return internal_error(std::string("mmap: ") + strerror(errno));
+  if (base == MAP_FAILED) {
+    int err = errno;
+    close(fd);
+    return internal_error(std::string("mmap: ") + strerror(err));
+  }
   auto* h = static_cast<Header*>(base);
   if (h->magic != kMagic || sizeof(Header) + h->capacity * sizeof(Slot) > bytes) {
     munmap(base, bytes);
+    close(fd);
     return internal_error("metrics segment has an unknown layout");
   }
   return SharedMetrics(fd, base, bytes);

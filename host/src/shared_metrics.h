@@ -71,7 +71,8 @@ class SharedMetrics {
 
   // Creates a new segment with room for `capacity` series (rounded to a power of 2).
   static Result<SharedMetrics> create(size_t capacity);
-  // Maps a segment created by another process of the node.
+  // Maps a segment created by another process of the node. Takes ownership of
+  // `fd`: it is closed with the SharedMetrics, or at once if attaching fails.
   static Result<SharedMetrics> attach(int fd);
 
   SharedMetrics(SharedMetrics&& other) noexcept;

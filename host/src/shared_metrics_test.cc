@@ -1,5 +1,6 @@
 #include "shared_metrics.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -68,7 +69,8 @@ TEST(SharedMetricsTest, AttachRefusesSomethingElse) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   EXPECT_FALSE(SharedMetrics::attach(fds[0]).ok());
-  close(fds[0]);
+  // attach() owns the descriptor even when it fails: it is closed already.
+  EXPECT_EQ(fcntl(fds[0], F_GETFD), -1);
   close(fds[1]);
 
   // A memfd of the right size but without the header magic.
@@ -76,7 +78,7 @@ TEST(SharedMetricsTest, AttachRefusesSomethingElse) {
   ASSERT_GE(fd, 0);
   ASSERT_EQ(ftruncate(fd, 1 << 16), 0);
   EXPECT_FALSE(SharedMetrics::attach(fd).ok());
-  close(fd);
+  EXPECT_EQ(fcntl(fd, F_GETFD), -1);
 }
 
 TEST(SharedMetricsTest, ConcurrentIncrementsFromThreadsAreExact) {

@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <bazaar/rules/cli.h>
+
+#include <iostream>
+
 #include "config.h"
 #include "jwt.h"
 #include "unix_socket.h"
@@ -23,6 +27,11 @@ constexpr const char* kUsage =
     "  token --role R --sub ID [--ttl SECONDS]\n"
     "                                 mint a development JWT (role: user, merchant, ops)\n"
     "  clock-offset MS                move the node's test clock (needs test_clock = on)\n"
+    "  rules check FILE [--facts-schema NAME]\n"
+    "                                 validate a rule file; errors as FILE:line:col: message\n"
+    "  rules eval FILE --facts FACTS.json\n"
+    "                                 dry-run a rule file: decision and trace\n"
+    "  rules schemas                  list the built-in fact schemas\n"
     "The config file defaults to $BAZAAR_CONFIG, then conf/bazaar.conf.\n";
 
 int control(const bazaar::host::HostConfig& config, const std::string& command, int timeout_ms) {
@@ -69,6 +78,9 @@ int main(int argc, char** argv) {
   if (args.empty() || args[0] == "--help" || args[0] == "help") {
     fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "rules") {  // offline: needs no configuration and no running host
+    return bazaar::rules::cli_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
   }
   auto config = bazaar::host::load_config(config_path, bazaar::host::process_env());
   if (!config.ok()) {

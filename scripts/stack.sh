@@ -18,7 +18,7 @@ wait_for() {  # wait_for SECONDS PIDFILE DESCRIPTION COMMAND...: gives up early 
   local deadline=$((SECONDS + $1)) pidfile=$2 what=$3
   shift 3
   until "$@" >/dev/null 2>&1; do
-    if ! kill -0 "$(<"$pidfile")" 2>/dev/null; then
+    if ! alive "$(<"$pidfile")"; then
       echo "stack.sh: process of $pidfile exited while waiting for $what" >&2
       return 1
     fi
@@ -30,15 +30,21 @@ wait_for() {  # wait_for SECONDS PIDFILE DESCRIPTION COMMAND...: gives up early 
   done
 }
 
+alive() {  # alive PID: running, and not a zombie waiting for init to reap it
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z ]]
+}
+
 stop_pid() {  # stop_pid PIDFILE SIGNAL
   local pidfile=$1 sig=$2 pid
   [[ -f $pidfile ]] || return 0
   pid=$(<"$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     kill "-$sig" "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + 20))
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
-    kill -KILL "$pid" 2>/dev/null || true
+    while alive "$pid" && ((SECONDS < deadline)); do sleep 0.05; done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null
   fi
   rm -f "$pidfile"
 }

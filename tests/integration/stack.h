@@ -56,6 +56,9 @@ class Stack {
 // Polls `condition` every 20 ms until it holds or `timeout_ms` passes.
 bool eventually(const std::function<bool()>& condition, int timeout_ms = 10000);
 
+// True while `pid` runs (a zombie waiting to be reaped counts as gone).
+bool process_alive(pid_t pid);
+
 // Free loopback TCP port (bound, then released).
 int free_port();
 

@@ -108,7 +108,7 @@ TEST(SupervisionTest, SigtermLetsInFlightRequestsFinish) {
     EXPECT_EQ(r.status, 200) << r.body << r.error;
     EXPECT_NE(r.body.find("\"slept_ms\":1500"), std::string::npos);
   }
-  EXPECT_TRUE(eventually([&] { return kill(host, 0) != 0; }, 15000)) << "host did not exit";
+  EXPECT_TRUE(eventually([&] { return !process_alive(host); }, 15000)) << "host did not exit";
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ case $cmd in
 start)
   port=${3:?port}
   build=$(cd "${BUILD_DIR:-$here/build/release}" && pwd)
-  mkdir -p "$dir"/{run,log,state,plugins}
+  mkdir -p "$dir"/{run,log,state,plugins,data}
   chmod 0755 "$dir" "$dir/run"
   for p in ${PLUGINS:-hello}; do cp "${PLUGIN_SOURCE_DIR:-$build/plugins}/$p.so" "$dir/plugins/"; done
   if [[ ! -s $dir/jwt.secret ]]; then
@@ -67,7 +67,8 @@ start)
     FCGI_SOCKET="$dir/run/bazaar.sock" STATE_DIR="$dir/state" PLUGIN_DIR="$dir/plugins" \
     LOG_DIR="$dir/log" HOST_ACCESS_LOG="$access" WORKERS="${WORKERS:-2}" \
     THREADS="${THREADS:-16}" REQUEST_DEADLINE_MS="$deadline_ms" MAX_BODY_BYTES=1048576 \
-    JWT_SECRET_FILE="$dir/jwt.secret" TEST_CLOCK="${TEST_CLOCK:-off}"
+    JWT_SECRET_FILE="$dir/jwt.secret" TEST_CLOCK="${TEST_CLOCK:-off}" \
+    DATA_DIR="$dir/data" SCHEMA_DIR="${SCHEMA_DIR:-$here/schema}"
   "$here/scripts/render-conf.sh" "$here/conf/nginx.conf.in" "$dir/nginx.conf" \
     NGINX_USER="$(id -un)" NGINX_WORKERS="${NGINX_WORKERS:-2}" RUN_DIR="$dir/run" \
     LOG_DIR="$dir/log" ACCESS_LOG="$nginx_log" MAX_BODY_BYTES=1048576 \

@@ -86,6 +86,19 @@ std::optional<std::string> apply_log_level(HostConfig& c, std::string_view v) {
   return std::nullopt;
 }
 
+auto sync_level(bool HostConfig::*field) {
+  return [=](HostConfig& c, std::string_view v) -> std::optional<std::string> {
+    if (v == "full") {
+      c.*field = true;
+    } else if (v == "normal") {
+      c.*field = false;
+    } else {
+      return "expected full or normal";
+    }
+    return std::nullopt;
+  };
+}
+
 std::optional<std::string> apply_mode(HostConfig& c, std::string_view v) {
   int mode = 0;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), mode, 8);
@@ -106,7 +119,7 @@ const std::vector<Directive>& directives() {
       {"log_file", text(&HostConfig::log_file)},
       {"log_level", apply_log_level},
       {"access_log", boolean(&HostConfig::access_log)},
-      {"workers", small_integer(&HostConfig::workers, 1, 64)},
+      {"workers", small_integer(&HostConfig::workers, 1, 15)},  // id layout: 16 slots a generation
       {"threads", small_integer(&HostConfig::threads, 1, 512)},
       {"request_deadline_ms", integer(&HostConfig::request_deadline_ms, 100, 600'000)},
       {"drain_timeout_ms", integer(&HostConfig::drain_timeout_ms, 0, 600'000)},
@@ -117,8 +130,14 @@ const std::vector<Directive>& directives() {
       {"max_body_bytes", integer(&HostConfig::max_body_bytes, 1024, 64 << 20)},
       {"jwt_issuer", text(&HostConfig::jwt_issuer)},
       {"control_socket", text(&HostConfig::control_socket)},
-      {"node_id", small_integer(&HostConfig::node_id, 0, 1023)},
+      {"node_id", small_integer(&HostConfig::node_id, 0, 255)},  // 8 bits of every id
       {"test_clock", boolean(&HostConfig::test_clock)},
+      {"data_dir", text(&HostConfig::data_dir)},
+      {"schema_dir", text(&HostConfig::schema_dir)},
+      {"shards", small_integer(&HostConfig::shards, 1, 32)},
+      {"shard_synchronous", sync_level(&HostConfig::shard_sync_full)},
+      {"meta_synchronous", sync_level(&HostConfig::meta_sync_full)},
+      {"db_busy_limit_ms", integer(&HostConfig::db_busy_limit_ms, 1, 60'000)},
   };
   return kDirectives;
 }
@@ -232,6 +251,8 @@ Result<HostConfig> parse_config(std::string_view text, std::string_view origin,
   config.listen_socket = resolve(base_dir, config.listen_socket);
   config.state_dir = resolve(base_dir, config.state_dir);
   config.plugin_dir = resolve(base_dir, config.plugin_dir);
+  config.data_dir = resolve(base_dir, config.data_dir);
+  config.schema_dir = resolve(base_dir, config.schema_dir);
   if (!config.log_file.empty()) config.log_file = resolve(base_dir, config.log_file);
   config.control_socket = config.control_socket.empty()
                               ? config.state_dir + "/control.sock"

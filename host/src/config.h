@@ -39,7 +39,15 @@ struct HostConfig {
   std::string jwt_secret;  // from BAZAAR_JWT_SECRET or jwt_secret_file, never inline
   std::string jwt_issuer = "bazaar";
   std::string control_socket;  // default: <state_dir>/control.sock
-  int node_id = 1;
+  int node_id = 1;  // 0..255, unique per node (8 bits of every id)
+
+  // Storage: `shards` SQLite files plus meta.db in data_dir; migrations from schema_dir.
+  std::string data_dir = "data";
+  std::string schema_dir = "schema";
+  int shards = 8;  // fixed for a node's data: changing it moves keys between shards
+  bool shard_sync_full = true;  // synchronous=FULL on shards (orders and payments live there)
+  bool meta_sync_full = true;
+  int64_t db_busy_limit_ms = 5000;  // longest wait for a write lock without a request deadline
   bool test_clock = false;  // lets `bazaarctl clock` move the host clock (tests only)
 
   // plugin.<name>.<key> = value, handed to the plugin through config_get.

@@ -10,8 +10,11 @@
 #include <cstring>
 #include <thread>
 
+#include "clock.h"
 #include "plugin_loader.h"
 #include "process.h"
+#include "storage/migrations.h"
+#include "storage/shard_set.h"
 
 namespace bazaar::host {
 namespace {
@@ -35,6 +38,25 @@ Result<int> wait_child(pid_t pid, int64_t timeout_ms) {
 }
 
 }  // namespace
+
+ShardSetOptions shard_set_options(const HostConfig& config) {
+  ShardSetOptions o;
+  o.dir = config.data_dir;
+  o.shard_count = static_cast<uint32_t>(config.shards);
+  o.shard_synchronous = config.shard_sync_full ? Synchronous::kFull : Synchronous::kNormal;
+  o.meta_synchronous = config.meta_sync_full ? Synchronous::kFull : Synchronous::kNormal;
+  o.busy_limit_ms = config.db_busy_limit_ms;
+  return o;
+}
+
+Status migrate_storage(const HostConfig& config, const std::vector<std::string>& plugins) {
+  if (mkdir(config.data_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return internal_error("cannot create data_dir " + config.data_dir + ": " + strerror(errno));
+  }
+  ShardSet shards(shard_set_options(config), {});
+  SystemClock clock;
+  return migrate_node(shards, config.schema_dir, plugins, clock.now_ms());
+}
 
 Result<Generation> prepare_generation(uint64_t id, const std::string& config_path,
                                       const HostConfig& config) {
@@ -64,6 +86,12 @@ Result<Generation> prepare_generation(uint64_t id, const std::string& config_pat
   }
   auto manifest = read_manifest(out_path);
   if (!manifest.ok()) return manifest.error();
+
+  // Schema before workers: every accepted plugin's pending migrations. The
+  // handles close before any worker starts (nothing SQLite crosses a fork).
+  std::vector<std::string> names;
+  for (const auto& p : manifest->plugins) names.push_back(p.name);
+  BAZAAR_RETURN_IF_ERROR(migrate_storage(config, names));
   return Generation{id, out_path, std::move(*manifest)};
 }
 

@@ -10,9 +10,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "config.h"
 #include "manifest.h"
+#include "storage/shard_set.h"
 
 namespace bazaar::host {
 
@@ -22,7 +24,13 @@ struct Generation {
   Manifest manifest;
 };
 
-// Stages and validates. Refused plugins are listed in the manifest; the caller
+// The storage layout the configuration describes.
+ShardSetOptions shard_set_options(const HostConfig& config);
+
+// Applies the pending migrations of `plugins` to every database of the node.
+Status migrate_storage(const HostConfig& config, const std::vector<std::string>& plugins);
+
+// Stages, validates and migrates. Refused plugins are listed in the manifest; the caller
 // decides whether a refusal is acceptable (at start) or fatal (at reload).
 Result<Generation> prepare_generation(uint64_t id, const std::string& config_path,
                                       const HostConfig& config);

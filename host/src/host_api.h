@@ -13,6 +13,9 @@
 #include "clock.h"
 #include "logger.h"
 #include "shared_metrics.h"
+#include "storage/id_generator.h"
+#include "storage/shard_set.h"
+#include "storage/transaction.h"
 
 namespace bazaar::host {
 
@@ -21,6 +24,8 @@ struct HostServices {
   const Logger* logger = nullptr;
   const Clock* clock = nullptr;
   const SharedMetrics* metrics = nullptr;
+  ShardSet* shards = nullptr;     // null where storage is not offered (the validation child)
+  IdGenerator* ids = nullptr;
 };
 
 // Where a request's CGI parameters come from (FastCGI in production, a map in tests).
@@ -54,4 +59,10 @@ struct bz_response {
   std::string_view request_id;
   bool wrote_error = false;
   std::string error_code;  // for logs and metrics
+};
+
+// Opaque to plugins: a leased connection and its open transaction.
+struct bz_txn {
+  bazaar::host::Lease lease;
+  bazaar::host::Transaction txn;
 };

@@ -24,6 +24,9 @@ struct NodeState {
   std::atomic<uint32_t> accepting;      // 0 once the node is stopping
   std::atomic<uint32_t> ready_workers;  // request workers of the active generation
   std::atomic<uint32_t> expected_workers;
+  // Last id millisecond each worker id used (IdGenerator floors), kept here so
+  // a respawned worker never repeats its predecessor's ids.
+  std::atomic<int64_t> id_floor_ms[32];
 };
 
 class SharedMetrics {

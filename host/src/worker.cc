@@ -10,6 +10,9 @@
 
 #include "builtin_routes.h"
 #include "config.h"
+#include "generation.h"
+#include "storage/id_generator.h"
+#include "storage/shard_set.h"
 #include "dispatcher.h"
 #include "fcgi_server.h"
 #include "logger.h"
@@ -79,7 +82,22 @@ int worker_main(const WorkerArgs& args) {
     return kExitRuntime;
   }
   OffsetClock clock(&metrics->node().clock_offset_ms);
-  HostServices services{&log, &clock, &*metrics};
+  const SharedMetrics& m = *metrics;
+  SharedMetrics::Counter commits = m.counter("bazaar_db_commits_total");
+  SharedMetrics::Counter busy_waits = m.counter("bazaar_db_busy_waits_total");
+  SharedMetrics::Counter busy_timeouts = m.counter("bazaar_db_busy_timeouts_total");
+  DatabaseStats db_stats{[commits] { commits.add(); },
+                         [busy_waits, busy_timeouts](int64_t waited_us) {
+                           // 0 marks the start of a wait; a value is a wait that gave up.
+                           (waited_us == 0 ? busy_waits : busy_timeouts).add();
+                         }};
+  ShardSet shards(shard_set_options(base.config), db_stats);
+  // Worker ids alternate halves by generation so an old and a new worker in
+  // the same slot never share one during a roll.
+  uint32_t worker_id = static_cast<uint32_t>(args.index) + 16u * static_cast<uint32_t>(args.generation % 2);
+  IdGenerator ids(clock, static_cast<uint32_t>(base.config.node_id), worker_id,
+                  &m.node().id_floor_ms[worker_id & IdGenerator::kMaxWorker]);
+  HostServices services{&log, &clock, &m, &shards, &ids};
 
   auto manifest = read_manifest(args.manifest_path);
   if (!manifest.ok()) {

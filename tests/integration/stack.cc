@@ -93,6 +93,13 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
   }
   stack->dir_ = tmpl;
   stack->port_ = free_port();
+  // A private copy of the fixture schema, so a test may add a migration to it.
+  if (run("cp -r " + shell_quote(source_dir() + "/tests/fixtures/schema") + " " +
+              shell_quote(stack->dir_ + "/schema"),
+          nullptr) != 0) {
+    ADD_FAILURE() << "cannot copy the fixture schema";
+    return nullptr;
+  }
   std::string plugins;
   for (const auto& p : options.plugins) plugins += p + " ";
   std::string cmd = "BUILD_DIR=" + shell_quote(build_dir()) +
@@ -100,7 +107,8 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
                     " PLUGINS=" + shell_quote(plugins) +
                     " WORKERS=" + std::to_string(options.workers) +
                     " THREADS=" + std::to_string(options.threads) +
-                    " TEST_CLOCK=" + (options.test_clock ? "on" : "off") + " " +
+                    " TEST_CLOCK=" + (options.test_clock ? "on" : "off") +
+                    " SCHEMA_DIR=" + shell_quote(stack->dir_ + "/schema") + " " +
                     shell_quote(source_dir() + "/scripts/stack.sh") + " start " +
                     shell_quote(stack->dir_) + " " + std::to_string(stack->port_) + " 2>&1";
   std::string out;

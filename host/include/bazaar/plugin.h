@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define BZ_ABI_MAJOR 1u
-#define BZ_ABI_MINOR 0u
+#define BZ_ABI_MINOR 1u
 #define BZ_ABI_VERSION ((BZ_ABI_MAJOR << 16) | BZ_ABI_MINOR)
 #define BZ_ABI_MAJOR_OF(v) ((v) >> 16)
 
@@ -77,6 +77,16 @@ typedef enum bz_log_level {
 /* Opaque host objects. */
 typedef struct bz_host bz_host;         /* one per loaded plugin, lives as long as the process */
 typedef struct bz_response bz_response; /* one per request, valid during the handler call only */
+typedef struct bz_txn bz_txn;           /* ABI 1.1: a transaction on one database */
+typedef struct bz_stmt bz_stmt;         /* ABI 1.1: a prepared statement inside a bz_txn */
+
+/* ABI 1.1: the meta database (merchant-level definitions) instead of a shard. */
+#define BZ_SHARD_META 0xFFFFFFFFu
+
+typedef enum bz_txn_mode {
+  BZ_TXN_READ = 0,  /* one consistent snapshot, no writes */
+  BZ_TXN_WRITE = 1  /* takes the database's write lock at begin (BEGIN IMMEDIATE) */
+} bz_txn_mode;
 
 /* The caller, as proven by a verified token. role is one BZ_ROLE_* bit, or 0 when anonymous. */
 typedef struct bz_identity {
@@ -149,10 +159,48 @@ typedef struct bz_host_api {
   /* Adds delta to a counter `bazaar_plugin_<name>_total{plugin="..",<labels>}`;
    * labels is "" or `key="value",...`. */
   void (*metric_add)(bz_host* host, const char* name, const char* labels, uint64_t delta);
+
+  /* ---- ABI 1.1: shards, ids and transactions ------------------------------ */
+
+  /* Number of shards on this node (fixed for the node's data). */
+  uint32_t (*shard_count)(bz_host* host);
+  /* The shard that owns a user, SKU or group id (stable for a node). */
+  uint32_t (*shard_of)(bz_host* host, uint64_t key);
+  /* A new positive 64-bit id, time-ordered, owned by `shard` (recoverable with
+   * id_shard). Returns 0 only for a shard out of range. */
+  int64_t (*id_next)(bz_host* host, uint32_t shard);
+  uint32_t (*id_shard)(int64_t id);
+
+  /* Opens a transaction on `shard` (or BZ_SHARD_META). Waits for the write lock
+   * no later than the request's deadline (req may be NULL: the host's busy
+   * limit applies). BZ_UNAVAILABLE when the database stays busy. The caller
+   * must end it with txn_commit or txn_rollback on the same thread. */
+  bz_status (*txn_begin)(bz_host* host, const bz_request* req, uint32_t shard, bz_txn_mode mode,
+                         bz_txn** out, char* err, size_t err_len);
+  /* Commits and frees the transaction (whatever the outcome). */
+  bz_status (*txn_commit)(bz_txn* txn, char* err, size_t err_len);
+  /* Rolls back and frees the transaction. */
+  void (*txn_rollback)(bz_txn* txn);
+  /* Rows changed by the last statement. */
+  int64_t (*txn_changes)(bz_txn* txn);
+
+  /* A prepared statement (cached by SQL text on the connection). Valid until the
+   * transaction ends or the same SQL is prepared again. Parameters are 1-based. */
+  bz_status (*stmt_prepare)(bz_txn* txn, bz_str sql, bz_stmt** out, char* err, size_t err_len);
+  bz_status (*stmt_bind_int64)(bz_stmt* stmt, int index, int64_t value);
+  bz_status (*stmt_bind_text)(bz_stmt* stmt, int index, bz_str value); /* copied */
+  bz_status (*stmt_bind_null)(bz_stmt* stmt, int index);
+  /* 1: a row is ready; 0: done; negative: -(bz_status), with the reason in err.
+   * A UNIQUE/CHECK/NOT NULL violation is -BZ_CONFLICT. */
+  int (*stmt_step)(bz_stmt* stmt, char* err, size_t err_len);
+  int64_t (*stmt_column_int64)(bz_stmt* stmt, int column); /* 0-based */
+  /* Valid until the next step. */
+  bz_str (*stmt_column_text)(bz_stmt* stmt, int column);
+  int (*stmt_column_is_null)(bz_stmt* stmt, int column);
 } bz_host_api;
 
-/* Minimum sizes the host accepts: the size of each struct as of ABI 1.0. */
-#define BZ_HOST_API_V1_0_SIZE (sizeof(bz_host_api))
+/* Size of the host table as of ABI 1.0 (a plugin built for 1.0 checks nothing). */
+#define BZ_HOST_API_V1_0_SIZE (offsetof(bz_host_api, metric_add) + sizeof(void*))
 
 typedef struct bz_plugin {
   uint32_t abi_version; /* BZ_ABI_VERSION the plugin was built against */

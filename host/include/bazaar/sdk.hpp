@@ -43,6 +43,105 @@ using Json = nlohmann::json;
 inline std::string_view view(bz_str s) { return {s.data, s.len}; }
 inline bz_str to_bz(std::string_view s) { return {s.data(), s.size()}; }
 
+// A prepared statement inside a Txn (ABI 1.1). Parameters are 1-based,
+// columns 0-based; text columns are valid until the next step().
+class Stmt {
+ public:
+  Stmt(const bz_host_api* api, bz_stmt* stmt) : api_(api), stmt_(stmt) {}
+
+  Stmt& bind(int index, int64_t value) {
+    api_->stmt_bind_int64(stmt_, index, value);
+    return *this;
+  }
+  Stmt& bind(int index, std::string_view value) {
+    api_->stmt_bind_text(stmt_, index, to_bz(value));
+    return *this;
+  }
+  Stmt& bind_null(int index) {
+    api_->stmt_bind_null(stmt_, index);
+    return *this;
+  }
+  // Binds every argument in order, from parameter 1.
+  template <class... Args>
+  Stmt& bind_all(const Args&... args) {
+    int index = 0;
+    (bind_one(++index, args), ...);
+    return *this;
+  }
+
+  // true: a row is ready; false: done. Constraint violations are CONFLICT.
+  Result<bool> step() {
+    char err[256] = {0};
+    int rc = api_->stmt_step(stmt_, err, sizeof(err));
+    if (rc >= 0) return rc == 1;
+    return Error(static_cast<bz_status>(-rc), rc == -BZ_CONFLICT ? "CONSTRAINT" : "DATABASE_ERROR",
+                 err);
+  }
+  // Runs a statement that returns no rows.
+  Status run() {
+    auto r = step();
+    if (!r.ok()) return r.error();
+    return ok_status();
+  }
+
+  int64_t int64(int column) const { return api_->stmt_column_int64(stmt_, column); }
+  std::string_view text(int column) const { return view(api_->stmt_column_text(stmt_, column)); }
+  bool is_null(int column) const { return api_->stmt_column_is_null(stmt_, column) != 0; }
+
+ private:
+  void bind_one(int index, int64_t v) { bind(index, v); }
+  void bind_one(int index, int v) { bind(index, int64_t{v}); }
+  void bind_one(int index, std::string_view v) { bind(index, v); }
+  void bind_one(int index, const std::string& v) { bind(index, std::string_view(v)); }
+  void bind_one(int index, const char* v) { bind(index, std::string_view(v)); }
+  void bind_one(int index, std::nullptr_t) { bind_null(index); }
+
+  const bz_host_api* api_;
+  bz_stmt* stmt_;
+};
+
+// A transaction on one shard (or BZ_SHARD_META), rolled back unless committed.
+// Use on the thread that began it; never keep one across requests.
+class Txn {
+ public:
+  Txn(Txn&& other) noexcept : api_(other.api_), txn_(other.txn_) { other.txn_ = nullptr; }
+  Txn& operator=(Txn&&) = delete;
+  Txn(const Txn&) = delete;
+  ~Txn() {
+    if (txn_ != nullptr) api_->txn_rollback(txn_);
+  }
+
+  Result<Stmt> prepare(std::string_view sql) {
+    bz_stmt* stmt = nullptr;
+    char err[256] = {0};
+    bz_status st = api_->stmt_prepare(txn_, to_bz(sql), &stmt, err, sizeof(err));
+    if (st != BZ_OK) return Error(st, "DATABASE_ERROR", err);
+    return Stmt(api_, stmt);
+  }
+  // prepare + bind_all + run; returns the number of rows changed.
+  template <class... Args>
+  Result<int64_t> exec(std::string_view sql, const Args&... args) {
+    auto stmt = prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    Status ran = stmt->bind_all(args...).run();
+    if (!ran.ok()) return ran.error();
+    return api_->txn_changes(txn_);
+  }
+  Status commit() {
+    char err[256] = {0};
+    bz_status st = api_->txn_commit(txn_, err, sizeof(err));
+    txn_ = nullptr;
+    if (st != BZ_OK) return Error(st, "DATABASE_ERROR", err);
+    return ok_status();
+  }
+
+ private:
+  friend class Host;
+  Txn(const bz_host_api* api, bz_txn* txn) : api_(api), txn_(txn) {}
+  const bz_host_api* api_;
+  bz_txn* txn_;
+};
+
 // The host services handed to a plugin at init. Cheap to copy; valid for the
 // life of the process; every member may be called from any request thread.
 class Host {
@@ -63,6 +162,25 @@ class Host {
   }
   const bz_host_api* api() const { return api_; }
   bz_host* raw() const { return host_; }
+
+  // ---- storage (ABI 1.1) ----
+  uint32_t shard_count() const { return api_->shard_count(host_); }
+  uint32_t shard_of(uint64_t key) const { return api_->shard_of(host_, key); }
+  int64_t next_id(uint32_t shard) const { return api_->id_next(host_, shard); }
+  static uint32_t shard_of_id(const bz_host_api* api, int64_t id) { return api->id_shard(id); }
+  uint32_t shard_of_id(int64_t id) const { return api_->id_shard(id); }
+
+  // Begins a transaction; `req` bounds the wait for the write lock by the
+  // request's deadline (nullptr outside a request).
+  Result<Txn> begin(uint32_t shard, bz_txn_mode mode, const bz_request* req = nullptr) const {
+    bz_txn* txn = nullptr;
+    char err[256] = {0};
+    bz_status st = api_->txn_begin(host_, req, shard, mode, &txn, err, sizeof(err));
+    if (st != BZ_OK) {
+      return Error(st, st == BZ_UNAVAILABLE ? "DATABASE_BUSY" : "DATABASE_ERROR", err);
+    }
+    return Txn(api_, txn);
+  }
 
  private:
   const bz_host_api* api_;

@@ -1,0 +1,88 @@
+// One SQLite connection with its prepared-statement cache.
+//
+// Not thread-safe: a Database is used by one thread at a time (ShardSet hands
+// connections out through a pool). Opened with SQLITE_OPEN_NOMUTEX because of
+// that, in WAL mode, with the configured `synchronous` level.
+//
+// Busy handling: SQLite's default handler sleeps 1, 2, 5, 10 ... 100 ms, which
+// under ordinary write contention puts whole milliseconds into p99. Writers
+// here take the lock with BEGIN IMMEDIATE and retry with a spin-then-short-
+// sleep back-off (yield, then 20 µs doubling to 1 ms), bounded by the
+// caller's deadline; every wait is counted.
+#pragma once
+
+#include <bazaar/result.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace bazaar::host {
+
+enum class Synchronous { kNormal, kFull };
+
+// What each setting survives (docs/ARCHITECTURE.md, "Durability"):
+//   FULL:   a commit that returned survives process crash and power loss.
+//   NORMAL: survives a process crash; a power loss may undo the last commits.
+struct DatabaseOptions {
+  Synchronous synchronous = Synchronous::kFull;
+  int64_t busy_limit_ms = 5000;  // upper bound when the caller has no deadline
+};
+
+// Counters a Database reports into (may be null).
+struct DatabaseStats {
+  std::function<void()> on_commit;
+  std::function<void(int64_t waited_us)> on_busy;
+};
+
+class Statement;
+
+class Database {
+ public:
+  static Result<std::unique_ptr<Database>> open(const std::string& path,
+                                                const DatabaseOptions& options,
+                                                DatabaseStats stats = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements without results (schema, pragmas).
+  Status exec(std::string_view sql);
+
+  // A cached prepared statement, reset and unbound. Valid until the Database
+  // closes; only one user of a given SQL text at a time.
+  Result<sqlite3_stmt*> prepare(std::string_view sql);
+
+  // Busy waits end at this host-clock time (0: busy_limit_ms from now).
+  void set_deadline(int64_t deadline_mono_ms) { deadline_mono_ms_ = deadline_mono_ms; }
+
+  int64_t changes() const;
+  int64_t last_insert_rowid() const;
+  const std::string& path() const { return path_; }
+  sqlite3* raw() const { return db_; }
+  const DatabaseStats& stats() const { return stats_; }
+
+  // Maps a SQLite result code to our error codes (constraint -> CONFLICT,
+  // busy -> UNAVAILABLE, else INTERNAL) with the database's message.
+  Error error(int rc, std::string_view what) const;
+
+ private:
+  Database(sqlite3* db, std::string path, DatabaseOptions options, DatabaseStats stats);
+  static int on_busy(void* self, int attempt);
+
+  sqlite3* db_;
+  std::string path_;
+  DatabaseOptions options_;
+  DatabaseStats stats_;
+  int64_t deadline_mono_ms_ = 0;
+  int64_t busy_started_us_ = 0;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+}  // namespace bazaar::host

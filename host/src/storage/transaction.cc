@@ -1,0 +1,35 @@
+#include "transaction.h"
+
+namespace bazaar::host {
+
+Result<Transaction> Transaction::begin(Database& db, TxnMode mode) {
+  Status s = db.exec(mode == TxnMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  if (!s.ok()) return s.error();
+  return Transaction(db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_), open_(other.open_) {
+  other.open_ = false;
+}
+
+Transaction::~Transaction() { rollback(); }
+
+Status Transaction::commit() {
+  if (!open_) return failed_precondition("TXN_CLOSED", "transaction is not open");
+  Status s = db_->exec("COMMIT");
+  if (!s.ok()) {
+    rollback();
+    return s;
+  }
+  open_ = false;
+  if (db_->stats().on_commit) db_->stats().on_commit();
+  return ok_status();
+}
+
+void Transaction::rollback() {
+  if (!open_) return;
+  open_ = false;
+  (void)db_->exec("ROLLBACK");
+}
+
+}  // namespace bazaar::host

@@ -1,18 +1,15 @@
 #include "host_api.h"
 
-#include <sqlite3.h>
-
-#include <chrono>
 #include <cstdio>
-#include <optional>
+#include <string>
 
+#include "host_api_internal.h"
 #include "json_text.h"
-#include "storage/transaction.h"
 
 namespace bazaar::host {
 namespace {
 
-std::string_view sv(bz_str s) { return {s.data == nullptr ? "" : s.data, s.len}; }
+using api::sv;
 
 bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
@@ -80,130 +77,6 @@ void api_metric_add(bz_host* host, const char* name, const char* labels, uint64_
   host->services->metrics->counter(metric, all_labels).add(delta);
 }
 
-// ---- ABI 1.1: storage ------------------------------------------------------
-
-void copy_error(char* err, size_t err_len, std::string_view message) {
-  if (err != nullptr && err_len > 0) {
-    std::snprintf(err, err_len, "%.*s", static_cast<int>(message.size()), message.data());
-  }
-}
-
-uint32_t api_shard_count(bz_host* host) {
-  return host->services->shards != nullptr ? host->services->shards->shard_count() : 0;
-}
-
-uint32_t api_shard_of(bz_host* host, uint64_t key) {
-  return host->services->shards != nullptr ? host->services->shards->shard_of(key) : 0;
-}
-
-int64_t api_id_next(bz_host* host, uint32_t shard) {
-  if (host->services->ids == nullptr) return 0;
-  auto id = host->services->ids->next(shard);
-  return id.ok() ? *id : 0;
-}
-
-uint32_t api_id_shard(int64_t id) { return IdGenerator::shard_of(id); }
-
-int64_t mono_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-bz_status api_txn_begin(bz_host* host, const bz_request* req, uint32_t shard, bz_txn_mode mode,
-                        bz_txn** out, char* err, size_t err_len) {
-  *out = nullptr;
-  ShardSet* shards = host->services->shards;
-  if (shards == nullptr) {
-    copy_error(err, err_len, "storage is not available in this process");
-    return BZ_UNAVAILABLE;
-  }
-  auto lease = shard == BZ_SHARD_META ? shards->meta() : shards->shard(shard);
-  if (!lease.ok()) {
-    copy_error(err, err_len, lease.error().message());
-    return lease.error().status();
-  }
-  if (req != nullptr) {
-    // The request's deadline is on the host clock; busy waits use a monotonic one.
-    int64_t left = req->deadline_ms - host->services->clock->now_ms();
-    (*lease)->set_deadline(mono_ms() + std::max<int64_t>(left, 1));
-  }
-  auto txn = Transaction::begin(**lease, mode == BZ_TXN_WRITE ? TxnMode::kWrite : TxnMode::kRead);
-  if (!txn.ok()) {
-    copy_error(err, err_len, txn.error().message());
-    return txn.error().status();
-  }
-  *out = new bz_txn{std::move(*lease), std::move(*txn)};
-  return BZ_OK;
-}
-
-bz_status api_txn_commit(bz_txn* txn, char* err, size_t err_len) {
-  Status committed = txn->txn.commit();
-  delete txn;
-  if (committed.ok()) return BZ_OK;
-  copy_error(err, err_len, committed.error().message());
-  return committed.error().status();
-}
-
-void api_txn_rollback(bz_txn* txn) { delete txn; }  // ~Transaction rolls back, ~Lease returns
-
-int64_t api_txn_changes(bz_txn* txn) { return txn->lease->changes(); }
-
-sqlite3_stmt* raw(bz_stmt* stmt) { return reinterpret_cast<sqlite3_stmt*>(stmt); }
-
-bz_status api_stmt_prepare(bz_txn* txn, bz_str sql, bz_stmt** out, char* err, size_t err_len) {
-  auto stmt = txn->lease->prepare(sv(sql));
-  if (!stmt.ok()) {
-    *out = nullptr;
-    copy_error(err, err_len, stmt.error().message());
-    return stmt.error().status();
-  }
-  *out = reinterpret_cast<bz_stmt*>(*stmt);
-  return BZ_OK;
-}
-
-bz_status bind_result(int rc) { return rc == SQLITE_OK ? BZ_OK : BZ_INVALID_ARGUMENT; }
-
-bz_status api_stmt_bind_int64(bz_stmt* stmt, int index, int64_t value) {
-  return bind_result(sqlite3_bind_int64(raw(stmt), index, value));
-}
-
-bz_status api_stmt_bind_text(bz_stmt* stmt, int index, bz_str value) {
-  return bind_result(sqlite3_bind_text64(raw(stmt), index, value.data == nullptr ? "" : value.data,
-                                         value.len, SQLITE_TRANSIENT, SQLITE_UTF8));
-}
-
-bz_status api_stmt_bind_null(bz_stmt* stmt, int index) {
-  return bind_result(sqlite3_bind_null(raw(stmt), index));
-}
-
-int api_stmt_step(bz_stmt* stmt, char* err, size_t err_len) {
-  int rc = sqlite3_step(raw(stmt));
-  if (rc == SQLITE_ROW) return 1;
-  if (rc == SQLITE_DONE) return 0;
-  copy_error(err, err_len, sqlite3_errmsg(sqlite3_db_handle(raw(stmt))));
-  sqlite3_reset(raw(stmt));
-  switch (rc & 0xFF) {
-    case SQLITE_CONSTRAINT: return -BZ_CONFLICT;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED: return -BZ_UNAVAILABLE;
-    default: return -BZ_INTERNAL;
-  }
-}
-
-int64_t api_stmt_column_int64(bz_stmt* stmt, int column) {
-  return sqlite3_column_int64(raw(stmt), column);
-}
-
-bz_str api_stmt_column_text(bz_stmt* stmt, int column) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw(stmt), column));
-  int len = sqlite3_column_bytes(raw(stmt), column);
-  return {text == nullptr ? "" : text, static_cast<size_t>(len)};
-}
-
-int api_stmt_column_is_null(bz_stmt* stmt, int column) {
-  return sqlite3_column_type(raw(stmt), column) == SQLITE_NULL ? 1 : 0;
-}
-
 constexpr bz_host_api kHostApi = {
     BZ_ABI_VERSION,
     sizeof(bz_host_api),
@@ -216,25 +89,49 @@ constexpr bz_host_api kHostApi = {
     &api_response_append,
     &api_response_error,
     &api_metric_add,
-    &api_shard_count,
-    &api_shard_of,
-    &api_id_next,
-    &api_id_shard,
-    &api_txn_begin,
-    &api_txn_commit,
-    &api_txn_rollback,
-    &api_txn_changes,
-    &api_stmt_prepare,
-    &api_stmt_bind_int64,
-    &api_stmt_bind_text,
-    &api_stmt_bind_null,
-    &api_stmt_step,
-    &api_stmt_column_int64,
-    &api_stmt_column_text,
-    &api_stmt_column_is_null,
+    &api::shard_count,
+    &api::shard_of,
+    &api::id_next,
+    &api::id_shard,
+    &api::txn_begin,
+    &api::txn_commit,
+    &api::txn_rollback,
+    &api::txn_changes,
+    &api::stmt_prepare,
+    &api::stmt_bind_int64,
+    &api::stmt_bind_text,
+    &api::stmt_bind_null,
+    &api::stmt_step,
+    &api::stmt_column_int64,
+    &api::stmt_column_text,
+    &api::stmt_column_is_null,
+    &api::txn_shard,
+    &api::event_publish,
+    &api::event_txn_begin,
+    &api::timer_schedule,
+    &api::timer_cancel,
+    &api::cache_get,
+    &api::cache_set,
+    &api::cache_add,
+    &api::cache_delete,
+    &api::cache_delete_after_commit,
+    &api::cache_incr,
+    &api::service_call,
+    &api::buf_new,
+    &api::buf_free,
+    &api::buf_append,
+    &api::buf_view,
 };
 
 }  // namespace
+
+namespace api {
+void copy_error(char* err, size_t err_len, std::string_view message) {
+  if (err != nullptr && err_len > 0) {
+    std::snprintf(err, err_len, "%.*s", static_cast<int>(message.size()), message.data());
+  }
+}
+}  // namespace api
 
 const bz_host_api* host_api_table() { return &kHostApi; }
 

@@ -65,4 +65,12 @@ struct bz_response {
 struct bz_txn {
   bazaar::host::Lease lease;
   bazaar::host::Transaction txn;
+  bz_host* host;   // the plugin that began it (names its outbox rows and timers)
+  uint32_t shard;  // shard index or BZ_SHARD_META
+  std::vector<std::string> cache_deletes;  // run after a successful commit
+};
+
+// Opaque to plugins: a byte buffer the host owns.
+struct bz_buf {
+  std::string bytes;
 };

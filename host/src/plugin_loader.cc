@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <string_view>
 
 namespace bazaar::host {
 namespace {
@@ -154,6 +155,9 @@ Result<const bz_plugin*> open_plugin(const std::string& path) {
   }
   if (!valid_plugin_name(plugin->name)) {
     return load_error(path, "plugin name must match [a-z][a-z0-9_]{0,63}");
+  }
+  if (std::string_view(plugin->name) == "host") {
+    return load_error(path, "the name 'host' is reserved for the host's own schema and metrics");
   }
   if (plugin->version == nullptr || plugin->init == nullptr) {
     return load_error(path, "plugin has no version or no init function");

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "background/tasks.h"
 #include "builtin_routes.h"
 #include "config.h"
 #include "generation.h"
@@ -137,6 +138,12 @@ int worker_main(const WorkerArgs& args) {
   }
 
   std::unique_ptr<FcgiServer> server;
+  std::unique_ptr<BackgroundLoop> background;
+  if (!request_role) {
+    BackgroundContext ctx{&base.config, &services, &plugins, args.generation};
+    background = std::make_unique<BackgroundLoop>(make_background_tasks(ctx), log);
+    background->start();
+  }
   if (request_role) {
     server = std::make_unique<FcgiServer>(args.listen_fd, base.config.threads, **dispatcher, log);
     Status started = server->start();
@@ -161,6 +168,10 @@ int worker_main(const WorkerArgs& args) {
   }
   builtin_state.draining = true;
   log.log(BZ_LOG_INFO, "worker draining", {{"generation", static_cast<int64_t>(args.generation)}});
+  if (background && !background->stop(base.config.drain_timeout_ms)) {
+    log.log(BZ_LOG_WARN, "background tasks did not finish within the drain time-out");
+    _exit(0);
+  }
   if (server) {
     server->stop_accepting();
     if (!server->wait_stopped(base.config.drain_timeout_ms)) {

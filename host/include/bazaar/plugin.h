@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define BZ_ABI_MAJOR 1u
-#define BZ_ABI_MINOR 1u
+#define BZ_ABI_MINOR 2u
 #define BZ_ABI_VERSION ((BZ_ABI_MAJOR << 16) | BZ_ABI_MINOR)
 #define BZ_ABI_MAJOR_OF(v) ((v) >> 16)
 
@@ -79,6 +79,8 @@ typedef struct bz_host bz_host;         /* one per loaded plugin, lives as long 
 typedef struct bz_response bz_response; /* one per request, valid during the handler call only */
 typedef struct bz_txn bz_txn;           /* ABI 1.1: a transaction on one database */
 typedef struct bz_stmt bz_stmt;         /* ABI 1.1: a prepared statement inside a bz_txn */
+typedef struct bz_buf bz_buf;           /* ABI 1.2: a growable byte buffer the host owns */
+typedef struct bz_event_ctx bz_event_ctx; /* ABI 1.2: one event delivery to one consumer */
 
 /* ABI 1.1: the meta database (merchant-level definitions) instead of a shard. */
 #define BZ_SHARD_META 0xFFFFFFFFu
@@ -124,6 +126,62 @@ typedef struct bz_route {
   uint32_t roles;      /* BZ_ROLE_* mask; BZ_ROLE_PUBLIC for no authentication */
   bz_handler_fn handler;
 } bz_route;
+
+/* ---- ABI 1.2 types: events, timers, services ------------------------------ */
+
+/* A domain event as a consumer sees it. Topics end with '.' ("order.paid.") so
+ * that prefix subscriptions never match a longer name ("order.paid_late."). */
+typedef struct bz_event {
+  bz_str topic;
+  bz_str payload;        /* JSON text */
+  int64_t id;            /* unique per node; the consumer's idempotency key */
+  uint32_t origin_shard; /* the database whose outbox holds it */
+  uint64_t sequence;     /* per origin shard, 1, 2, 3 ... without gaps */
+  int64_t created_ms;
+} bz_event;
+
+/* Applies one event. Called at least once per event, on the background worker;
+ * make the effect idempotent with event_txn_begin (the inbox record commits
+ * with the effect). Returning non-OK retries the event later. */
+typedef bz_status (*bz_event_fn)(void* plugin_ctx, const bz_event* event, bz_event_ctx* ectx,
+                                 char* err, size_t err_len);
+
+typedef struct bz_subscription {
+  const char* name;         /* consumer name, unique within the plugin: [a-z0-9_]+ */
+  const char* topic_prefix; /* must end with '.'; "order." receives every order event */
+  bz_event_fn handler;
+} bz_subscription;
+
+/* A durable timer as its handler sees it. */
+typedef struct bz_timer {
+  bz_str kind;     /* the handler's kind, e.g. "payment_timeout" */
+  bz_str key;      /* unique per (plugin, kind), e.g. the order id */
+  bz_str payload;  /* as scheduled */
+  int64_t due_ms;  /* host clock */
+  uint32_t shard;  /* where the timer row lives */
+  uint32_t attempt; /* 1 on the first run */
+} bz_timer;
+
+/* Runs a due timer, at least once (retried with back-off while it fails), on
+ * the background worker. Must be idempotent. */
+typedef bz_status (*bz_timer_fn)(void* plugin_ctx, const bz_timer* timer, char* err, size_t err_len);
+
+typedef struct bz_timer_handler {
+  const char* kind; /* [a-z0-9_]+ */
+  bz_timer_fn handler;
+} bz_timer_handler;
+
+/* A service another plugin may call by name ("coupons.lock"). `txn` is the
+ * caller's open transaction or NULL: the callee joins it when it works on the
+ * same database (txn_shard), so both commit or roll back together, and opens
+ * its own otherwise. The answer (JSON) goes into `out`. */
+typedef bz_status (*bz_service_fn)(void* plugin_ctx, const bz_request* req, bz_str input,
+                                   bz_txn* txn, bz_buf* out, char* err, size_t err_len);
+
+typedef struct bz_service {
+  const char* name; /* "<plugin>.<verb>", unique on the node */
+  bz_service_fn handler;
+} bz_service;
 
 /* Functions the host offers to plugins. Append-only: a plugin built against an
  * older minor sees a prefix of this table; a plugin checks struct_size before
@@ -197,6 +255,57 @@ typedef struct bz_host_api {
   /* Valid until the next step. */
   bz_str (*stmt_column_text)(bz_stmt* stmt, int column);
   int (*stmt_column_is_null)(bz_stmt* stmt, int column);
+
+  /* ---- ABI 1.2: events, timers, cache, services, buffers -------------------- */
+
+  /* The database a transaction works on (a shard index or BZ_SHARD_META). */
+  uint32_t (*txn_shard)(bz_txn* txn);
+
+  /* Writes an event to the outbox of the transaction's database: it is
+   * published if and only if the transaction commits. `topic` must end with
+   * '.'; payload is JSON text (at most 64 KiB). */
+  bz_status (*event_publish)(bz_txn* txn, bz_str topic, bz_str payload, char* err, size_t err_len);
+
+  /* For a consumer: begins a write transaction on `shard` that records this
+   * event in the consumer's inbox. *already_applied = 1 means an earlier
+   * delivery committed: the transaction is not opened (*out = NULL) and the
+   * handler should return BZ_OK without acting. */
+  bz_status (*event_txn_begin)(bz_event_ctx* ectx, uint32_t shard, bz_txn** out,
+                               int* already_applied, char* err, size_t err_len);
+
+  /* Schedules (or moves) timer (kind, key) of the calling plugin in the
+   * transaction's database; it exists if and only if the transaction commits. */
+  bz_status (*timer_schedule)(bz_txn* txn, bz_str kind, bz_str key, int64_t due_ms,
+                              bz_str payload, char* err, size_t err_len);
+  /* Removes a pending timer; 1 if one was removed, 0 if none, negative on error. */
+  int (*timer_cancel)(bz_txn* txn, bz_str kind, bz_str key);
+
+  /* Cache (memcached; every call is a no-op miss when none is configured).
+   * Keys are namespaced by plugin; at most 200 bytes. Never the source of truth. */
+  /* Value length on a hit (copied into buf up to cap; call again with a larger
+   * buffer if it exceeds cap), -1 on a miss or any cache failure. */
+  int64_t (*cache_get)(bz_host* host, bz_str key, char* buf, size_t cap);
+  bz_status (*cache_set)(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s);
+  /* BZ_CONFLICT if the key exists (a lease for single-flight rebuilds). */
+  bz_status (*cache_add)(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s);
+  bz_status (*cache_delete)(bz_host* host, bz_str key);
+  /* Deletes `key` after `txn` commits (never before: readers could refill it
+   * with the old value). Does nothing if the transaction rolls back. */
+  bz_status (*cache_delete_after_commit)(bz_txn* txn, bz_str key);
+  /* Atomically adds delta to a counter, creating it with `delta` and ttl_s when
+   * missing. BZ_UNAVAILABLE when the cache cannot answer. */
+  bz_status (*cache_incr)(bz_host* host, bz_str key, uint64_t delta, uint32_t ttl_s,
+                          uint64_t* value);
+
+  /* Calls another plugin's service by name. BZ_UNAVAILABLE with "no service"
+   * when nothing on the node offers it. */
+  bz_status (*service_call)(bz_host* host, const bz_request* req, const char* name, bz_str input,
+                            bz_txn* txn, bz_buf* out, char* err, size_t err_len);
+
+  bz_buf* (*buf_new)(void);
+  void (*buf_free)(bz_buf* buf);
+  void (*buf_append)(bz_buf* buf, bz_str bytes);
+  bz_str (*buf_view)(const bz_buf* buf);
 } bz_host_api;
 
 /* Size of the host table as of ABI 1.0 (a plugin built for 1.0 checks nothing). */
@@ -223,10 +332,21 @@ typedef struct bz_plugin {
   /* Optional check run by the host's validation child before a reload is rolled.
    * Same error contract as init. May be NULL. */
   bz_status (*self_test)(void* ctx, char* err, size_t err_len);
+
+  /* ---- ABI 1.2 (read only when struct_size covers them) ---- */
+  const bz_subscription* subscriptions;
+  size_t subscription_count;
+  const bz_timer_handler* timer_handlers;
+  size_t timer_handler_count;
+  const bz_service* services;
+  size_t service_count;
 } bz_plugin;
 
 /* Size of bz_plugin as of ABI 1.0; smaller structs are refused. */
 #define BZ_PLUGIN_V1_0_SIZE (offsetof(bz_plugin, self_test) + sizeof(void*))
+/* Size as of ABI 1.2: the host reads subscriptions, timers and services only
+ * from plugins at least this large. */
+#define BZ_PLUGIN_V1_2_SIZE (offsetof(bz_plugin, service_count) + sizeof(size_t))
 
 /* The one symbol a plugin exports. */
 typedef const bz_plugin* (*bz_plugin_entry_fn)(void);

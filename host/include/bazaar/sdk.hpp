@@ -398,18 +398,76 @@ constexpr bz_route route(const char* method, const char* pattern, uint32_t roles
   return bz_route{method, pattern, roles, &detail::trampoline<Handler>};
 }
 
+// Describes a plugin at compile time:
+//   constexpr bz_plugin kPlugin = bazaar::sdk::describe<Orders>("orders", "1.0.0")
+//                                     .with_routes(kRoutes).with_timers(kTimers);
+//   BAZAAR_EXPORT_PLUGIN(kPlugin)
+template <class P>
+class Describe {
+ public:
+  constexpr Describe(const char* name, const char* version)
+      : p_{BZ_ABI_VERSION, sizeof(bz_plugin), name,    version, &detail::init<P>,
+           &detail::shutdown<P>, nullptr,        0,       &detail::self_test<P>,
+           nullptr,              0,              nullptr, 0,
+           nullptr,              0} {}
+  template <size_t N>
+  constexpr Describe with_routes(const bz_route (&routes)[N]) const {
+    Describe d = *this;
+    d.p_.routes = routes;
+    d.p_.route_count = N;
+    return d;
+  }
+  template <size_t N>
+  constexpr Describe with_subscriptions(const bz_subscription (&subs)[N]) const {
+    Describe d = *this;
+    d.p_.subscriptions = subs;
+    d.p_.subscription_count = N;
+    return d;
+  }
+  template <size_t N>
+  constexpr Describe with_timers(const bz_timer_handler (&timers)[N]) const {
+    Describe d = *this;
+    d.p_.timer_handlers = timers;
+    d.p_.timer_handler_count = N;
+    return d;
+  }
+  template <size_t N>
+  constexpr Describe with_services(const bz_service (&services)[N]) const {
+    Describe d = *this;
+    d.p_.services = services;
+    d.p_.service_count = N;
+    return d;
+  }
+  constexpr operator bz_plugin() const { return p_; }  // NOLINT: the point of the builder
+
+ private:
+  bz_plugin p_;
+};
+
+template <class P>
+constexpr Describe<P> describe(const char* name, const char* version) {
+  return Describe<P>(name, version);
+}
+
 template <class P, size_t N>
 constexpr bz_plugin make_plugin(const char* name, const char* version, const bz_route (&routes)[N]) {
-  return bz_plugin{BZ_ABI_VERSION,       sizeof(bz_plugin), name, version, &detail::init<P>,
-                   &detail::shutdown<P>, routes,            N,    &detail::self_test<P>};
+  return describe<P>(name, version).with_routes(routes);
 }
 
 }  // namespace bazaar::sdk
 
-// Exports the plugin's entry symbol. Use once per plugin, at namespace scope.
+// Exports the plugin's entry symbol for a plugin that only serves routes.
+// Use once per plugin, at namespace scope.
 #define BAZAAR_PLUGIN(Type, name, version, routes)                              \
   extern "C" BZ_EXPORT const bz_plugin* bz_plugin_entry(void) {                 \
     static constexpr bz_plugin kBazaarPlugin =                                  \
         ::bazaar::sdk::make_plugin<Type>(name, version, routes);                \
+    return &kBazaarPlugin;                                                      \
+  }
+
+// Exports a plugin described with bazaar::sdk::describe (a constexpr bz_plugin).
+#define BAZAAR_EXPORT_PLUGIN(descriptor)                                        \
+  extern "C" BZ_EXPORT const bz_plugin* bz_plugin_entry(void) {                 \
+    static constexpr bz_plugin kBazaarPlugin = descriptor;                      \
     return &kBazaarPlugin;                                                      \
   }

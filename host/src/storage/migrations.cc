@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "host_schema.h"
 #include "transaction.h"
 
 namespace bazaar::host {
@@ -42,7 +43,7 @@ Result<std::vector<MigrationFile>> list_migrations(const std::string& schema_dir
       closedir(d);
       return migration_error(dir + "/" + name + ": migration files are named NNN_name.sql");
     }
-    files.push_back({std::stoi(name.substr(0, 3)), name, dir + "/" + name});
+    files.push_back({std::stoi(name.substr(0, 3)), name, dir + "/" + name, {}});
   }
   closedir(d);
   std::sort(files.begin(), files.end(),
@@ -80,14 +81,18 @@ Result<int> apply_migrations(Database& db, const std::string& plugin,
   int applied = 0;
   for (const MigrationFile& file : files) {
     if (file.version <= *current) continue;
-    std::ifstream in(file.path);
-    std::stringstream sql;
-    sql << in.rdbuf();
-    if (!in) return migration_error("cannot read " + file.path);
+    std::string sql = file.sql;
+    if (sql.empty()) {
+      std::ifstream in(file.path);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!in) return migration_error("cannot read " + file.path);
+      sql = text.str();
+    }
 
     auto txn = Transaction::begin(db, TxnMode::kWrite);
     if (!txn.ok()) return txn.error();
-    Status ran = db.exec(sql.str());
+    Status ran = db.exec(sql);
     if (!ran.ok()) {
       return migration_error(file.path + " failed on " + db.path() + ": " + ran.error().message());
     }
@@ -110,10 +115,15 @@ Result<int> apply_migrations(Database& db, const std::string& plugin,
 Status migrate_node(ShardSet& shards, const std::string& schema_dir,
                     const std::vector<std::string>& plugins, int64_t now_ms) {
   std::vector<ConnectionPool*> pools = shards.all();
-  for (const std::string& plugin : plugins) {
-    auto shard_files = list_migrations(schema_dir, plugin, SchemaScope::kShard);
+  std::vector<std::string> all = {"host"};
+  all.insert(all.end(), plugins.begin(), plugins.end());
+  for (const std::string& plugin : all) {
+    bool host = plugin == "host";
+    auto shard_files = host ? host_migrations(SchemaScope::kShard)
+                            : list_migrations(schema_dir, plugin, SchemaScope::kShard);
     if (!shard_files.ok()) return shard_files.error();
-    auto meta_files = list_migrations(schema_dir, plugin, SchemaScope::kMeta);
+    auto meta_files = host ? host_migrations(SchemaScope::kMeta)
+                           : list_migrations(schema_dir, plugin, SchemaScope::kMeta);
     if (!meta_files.ok()) return meta_files.error();
     for (size_t i = 0; i < pools.size(); ++i) {
       bool is_meta = i + 1 == pools.size();

@@ -28,6 +28,7 @@ struct MigrationFile {
   int version = 0;
   std::string name;  // "001_orders.sql"
   std::string path;
+  std::string sql;   // the statements when built in; empty: read from `path`
 };
 
 // The plugin's files for one scope, in order. Errors: bad file names,
@@ -41,9 +42,9 @@ Result<std::vector<MigrationFile>> list_migrations(const std::string& schema_dir
 Result<int> apply_migrations(Database& db, const std::string& plugin,
                              const std::vector<MigrationFile>& files, int64_t now_ms);
 
-// Applies every listed plugin's pending migrations to every shard and to meta
-// (creating the data folder and files as needed). Used by the master before a
-// generation's workers start; the first failure stops and is returned.
+// Applies the host's built-in migrations, then every listed plugin's pending
+// ones, to every shard and to meta (creating the files as needed). Used by the
+// master before a generation's workers start; the first failure is returned.
 Status migrate_node(ShardSet& shards, const std::string& schema_dir,
                     const std::vector<std::string>& plugins, int64_t now_ms);
 

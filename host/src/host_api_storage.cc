@@ -1,0 +1,141 @@
+// ABI 1.1: shards, ids, transactions and statements.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "host_api_internal.h"
+#include "storage/transaction.h"
+
+namespace bazaar::host::api {
+
+uint32_t shard_count(bz_host* host) {
+  return host->services->shards != nullptr ? host->services->shards->shard_count() : 0;
+}
+
+uint32_t shard_of(bz_host* host, uint64_t key) {
+  return host->services->shards != nullptr ? host->services->shards->shard_of(key) : 0;
+}
+
+int64_t id_next(bz_host* host, uint32_t shard) {
+  if (host->services->ids == nullptr) return 0;
+  auto id = host->services->ids->next(shard);
+  return id.ok() ? *id : 0;
+}
+
+uint32_t id_shard(int64_t id) { return IdGenerator::shard_of(id); }
+
+namespace {
+
+int64_t mono_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+bz_status txn_begin(bz_host* host, const bz_request* req, uint32_t shard, bz_txn_mode mode,
+                    bz_txn** out, char* err, size_t err_len) {
+  *out = nullptr;
+  ShardSet* shards = host->services->shards;
+  if (shards == nullptr) {
+    copy_error(err, err_len, "storage is not available in this process");
+    return BZ_UNAVAILABLE;
+  }
+  auto lease = shard == BZ_SHARD_META ? shards->meta() : shards->shard(shard);
+  if (!lease.ok()) {
+    copy_error(err, err_len, lease.error().message());
+    return lease.error().status();
+  }
+  if (req != nullptr) {
+    // The request's deadline is on the host clock; busy waits use a monotonic one.
+    int64_t left = req->deadline_ms - host->services->clock->now_ms();
+    (*lease)->set_deadline(mono_ms() + std::max<int64_t>(left, 1));
+  }
+  auto txn = Transaction::begin(**lease, mode == BZ_TXN_WRITE ? TxnMode::kWrite : TxnMode::kRead);
+  if (!txn.ok()) {
+    copy_error(err, err_len, txn.error().message());
+    return txn.error().status();
+  }
+  *out = new bz_txn{std::move(*lease), std::move(*txn), host, shard, {}};
+  return BZ_OK;
+}
+
+bz_status txn_commit(bz_txn* txn, char* err, size_t err_len) {
+  Status committed = txn->txn.commit();
+  std::vector<std::string> deletes = std::move(txn->cache_deletes);
+  bz_host* host = txn->host;
+  delete txn;
+  if (committed.ok()) {
+    // Only now: deleting before the commit lets a reader refill the old value.
+    for (const std::string& key : deletes) cache_delete(host, {key.data(), key.size()});
+    return BZ_OK;
+  }
+  copy_error(err, err_len, committed.error().message());
+  return committed.error().status();
+}
+
+void txn_rollback(bz_txn* txn) { delete txn; }  // ~Transaction rolls back, ~Lease returns
+
+int64_t txn_changes(bz_txn* txn) { return txn->lease->changes(); }
+
+uint32_t txn_shard(bz_txn* txn) { return txn->shard; }
+
+static sqlite3_stmt* raw(bz_stmt* stmt) { return reinterpret_cast<sqlite3_stmt*>(stmt); }
+
+bz_status stmt_prepare(bz_txn* txn, bz_str sql, bz_stmt** out, char* err, size_t err_len) {
+  auto stmt = txn->lease->prepare(sv(sql));
+  if (!stmt.ok()) {
+    *out = nullptr;
+    copy_error(err, err_len, stmt.error().message());
+    return stmt.error().status();
+  }
+  *out = reinterpret_cast<bz_stmt*>(*stmt);
+  return BZ_OK;
+}
+
+static bz_status bind_result(int rc) { return rc == SQLITE_OK ? BZ_OK : BZ_INVALID_ARGUMENT; }
+
+bz_status stmt_bind_int64(bz_stmt* stmt, int index, int64_t value) {
+  return bind_result(sqlite3_bind_int64(raw(stmt), index, value));
+}
+
+bz_status stmt_bind_text(bz_stmt* stmt, int index, bz_str value) {
+  return bind_result(sqlite3_bind_text64(raw(stmt), index, value.data == nullptr ? "" : value.data,
+                                         value.len, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+bz_status stmt_bind_null(bz_stmt* stmt, int index) {
+  return bind_result(sqlite3_bind_null(raw(stmt), index));
+}
+
+int stmt_step(bz_stmt* stmt, char* err, size_t err_len) {
+  int rc = sqlite3_step(raw(stmt));
+  if (rc == SQLITE_ROW) return 1;
+  if (rc == SQLITE_DONE) return 0;
+  copy_error(err, err_len, sqlite3_errmsg(sqlite3_db_handle(raw(stmt))));
+  sqlite3_reset(raw(stmt));
+  switch (rc & 0xFF) {
+    case SQLITE_CONSTRAINT: return -BZ_CONFLICT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return -BZ_UNAVAILABLE;
+    default: return -BZ_INTERNAL;
+  }
+}
+
+int64_t stmt_column_int64(bz_stmt* stmt, int column) {
+  return sqlite3_column_int64(raw(stmt), column);
+}
+
+bz_str stmt_column_text(bz_stmt* stmt, int column) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw(stmt), column));
+  int len = sqlite3_column_bytes(raw(stmt), column);
+  return {text == nullptr ? "" : text, static_cast<size_t>(len)};
+}
+
+int stmt_column_is_null(bz_stmt* stmt, int column) {
+  return sqlite3_column_type(raw(stmt), column) == SQLITE_NULL ? 1 : 0;
+}
+
+
+}  // namespace bazaar::host::api

@@ -1,0 +1,39 @@
+-- The host's own tables, in every shard (and, through meta/001, in meta.db).
+--
+-- bazaar_outbox: events written in the same transaction as the change that
+-- caused them. `seq` is AUTOINCREMENT: assigned inside the write transaction
+-- (writers are serialised per file) and never reused, so committed events of
+-- one database carry 1, 2, 3 ... without gaps; the relay publishes them in
+-- that order and consumers detect gaps by it.
+CREATE TABLE bazaar_outbox (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  id          INTEGER NOT NULL UNIQUE,
+  plugin      TEXT NOT NULL,
+  topic       TEXT NOT NULL,
+  payload     TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  published   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX bazaar_outbox_unpublished ON bazaar_outbox (published, seq);
+
+-- bazaar_inbox: one row per (consumer, event) applied, committed with the
+-- consumer's effect: a redelivered event finds its row and is skipped.
+CREATE TABLE bazaar_inbox (
+  consumer    TEXT NOT NULL,
+  event_id    INTEGER NOT NULL,
+  applied_ms  INTEGER NOT NULL,
+  PRIMARY KEY (consumer, event_id)
+) WITHOUT ROWID;
+
+-- bazaar_timers: durable timers, written in the transaction that decides them.
+CREATE TABLE bazaar_timers (
+  plugin      TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  due_ms      INTEGER NOT NULL,
+  payload     TEXT NOT NULL,
+  attempt     INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT,
+  PRIMARY KEY (plugin, kind, key)
+);
+CREATE INDEX bazaar_timers_due ON bazaar_timers (due_ms);

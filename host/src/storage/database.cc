@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -37,7 +38,20 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path,
   std::unique_ptr<Database> out(new Database(db, path, options, std::move(stats)));
   sqlite3_busy_handler(db, &Database::on_busy, out.get());
   sqlite3_extended_result_codes(db, 1);
-  std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+  // Switching a new file to WAL needs its exclusive lock. When several
+  // connections open the same fresh file at once, SQLite answers BUSY without
+  // calling the busy handler (it would deadlock: each holds a shared lock), so
+  // the switch is retried here, bounded like any other busy wait.
+  const int64_t give_up_us = mono_us() + options.busy_limit_ms * 1000;
+  Status wal = out->exec("PRAGMA journal_mode=WAL");
+  for (int64_t sleep_us = 20; !wal.ok() && wal.error().status() == BZ_UNAVAILABLE &&
+                              mono_us() < give_up_us;
+       sleep_us = std::min<int64_t>(sleep_us * 2, 1000)) {
+    std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
+    wal = out->exec("PRAGMA journal_mode=WAL");
+  }
+  if (!wal.ok()) return wal.error();
+  std::string pragmas = std::string("PRAGMA synchronous=") +
                         (options.synchronous == Synchronous::kFull ? "FULL" : "NORMAL") +
                         "; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
   Status applied = out->exec(pragmas);

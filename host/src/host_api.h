@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cache/cache.h"
 #include "clock.h"
 #include "logger.h"
 #include "shared_metrics.h"
@@ -26,6 +27,7 @@ struct HostServices {
   const SharedMetrics* metrics = nullptr;
   ShardSet* shards = nullptr;     // null where storage is not offered (the validation child)
   IdGenerator* ids = nullptr;
+  Cache* cache = nullptr;  // null: no cache configured (every call a no-op miss)
 };
 
 // Where a request's CGI parameters come from (FastCGI in production, a map in tests).

@@ -7,6 +7,12 @@
 # PLUGIN_SOURCE_DIR (default $BUILD_DIR/plugins), WORKERS,
 # THREADS, NGINX_WORKERS, ACCESS_LOG (on|off), TEST_CLOCK (on|off),
 # REQUEST_DEADLINE_MS. Used by `make run`, the integration tests and bench/.
+#
+# Cache: MEMCACHED_SERVERS (host:port list for the host; default none), or
+# MEMCACHED=on to start a memcached for this stack on MEMCACHED_PORT (default a
+# free port): PID in DIR/run/memcached.pid, port in DIR/run/memcached.port.
+# `stack.sh memcached-stop DIR` / `memcached-start DIR` stop it and start it
+# again on the same port (tests).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cmd=${1:?usage: stack.sh start DIR PORT | stop DIR}
@@ -49,6 +55,21 @@ stop_pid() {  # stop_pid PIDFILE SIGNAL
   rm -f "$pidfile"
 }
 
+free_port() {  # a free loopback TCP port
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_memcached() {  # start_memcached PORT: memcached for this stack, PID in run/memcached.pid
+  local port=$1 user=()
+  ((EUID == 0)) && user=(-u root)
+  mkdir -p "$dir/run" "$dir/log"
+  memcached -l 127.0.0.1 -p "$port" -U 0 -m 64 "${user[@]}" >>"$dir/log/memcached.out" 2>&1 &
+  echo $! >"$dir/run/memcached.pid"
+  echo "$port" >"$dir/run/memcached.port"
+  wait_for 10 "$dir/run/memcached.pid" "memcached on port $port" \
+    bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'version\r\n' >&3 && head -c 7 <&3 | grep -q VERSION"
+}
+
 case $cmd in
 start)
   port=${3:?port}
@@ -59,6 +80,12 @@ start)
   if [[ ! -s $dir/jwt.secret ]]; then
     (umask 077 && head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/jwt.secret")
   fi
+  memcached_servers=${MEMCACHED_SERVERS:-}
+  if [[ ${MEMCACHED:-off} == on ]]; then
+    mc_port=${MEMCACHED_PORT:-$(free_port)}
+    start_memcached "$mc_port" || { "$0" stop "$dir"; exit 1; }
+    memcached_servers=127.0.0.1:$mc_port
+  fi
   deadline_ms=${REQUEST_DEADLINE_MS:-10000}
   access=${ACCESS_LOG:-on}
   nginx_log="$dir/log/nginx-access.log bazaar_json"
@@ -68,6 +95,7 @@ start)
     LOG_DIR="$dir/log" HOST_ACCESS_LOG="$access" WORKERS="${WORKERS:-2}" \
     THREADS="${THREADS:-16}" REQUEST_DEADLINE_MS="$deadline_ms" MAX_BODY_BYTES=1048576 \
     JWT_SECRET_FILE="$dir/jwt.secret" TEST_CLOCK="${TEST_CLOCK:-off}" \
+    MEMCACHED_SERVERS="$memcached_servers" \
     DATA_DIR="$dir/data" SCHEMA_DIR="${SCHEMA_DIR:-$here/schema}"
   "$here/scripts/render-conf.sh" "$here/conf/nginx.conf.in" "$dir/nginx.conf" \
     NGINX_USER="$(id -un)" NGINX_WORKERS="${NGINX_WORKERS:-2}" RUN_DIR="$dir/run" \
@@ -94,6 +122,13 @@ start)
 stop)
   stop_pid "$dir/run/nginx.pid" QUIT
   stop_pid "$dir/run/host.pid" TERM
+  stop_pid "$dir/run/memcached.pid" TERM
+  ;;
+memcached-start)  # memcached-start DIR: again, on the port it had
+  start_memcached "$(<"$dir/run/memcached.port")"
+  ;;
+memcached-stop)  # memcached-stop DIR: SIGKILL, no goodbye to clients
+  stop_pid "$dir/run/memcached.pid" KILL
   ;;
 *)
   echo "usage: stack.sh start DIR PORT | stop DIR" >&2

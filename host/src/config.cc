@@ -109,6 +109,28 @@ std::optional<std::string> apply_mode(HostConfig& c, std::string_view v) {
   return std::nullopt;
 }
 
+// "host:port[,host:port...]" with ports 1..65535; empty means no cache.
+std::optional<std::string> apply_memcached_servers(HostConfig& c, std::string_view v) {
+  std::string normalized;
+  std::string_view rest = v;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view item = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    size_t colon = item.rfind(':');
+    std::optional<int64_t> port;
+    if (colon != std::string_view::npos) port = to_int(item.substr(colon + 1));
+    if (colon == std::string_view::npos || colon == 0 || !port || *port < 1 || *port > 65535 ||
+        item.find_first_of(" \t") != std::string_view::npos) {
+      return "expected host:port[,host:port...]";
+    }
+    if (!normalized.empty()) normalized += ',';
+    normalized += item;
+  }
+  c.memcached_servers = normalized;
+  return std::nullopt;
+}
+
 const std::vector<Directive>& directives() {
   static const std::vector<Directive> kDirectives = {
       {"listen_socket", text(&HostConfig::listen_socket)},
@@ -138,6 +160,9 @@ const std::vector<Directive>& directives() {
       {"shard_synchronous", sync_level(&HostConfig::shard_sync_full)},
       {"meta_synchronous", sync_level(&HostConfig::meta_sync_full)},
       {"db_busy_limit_ms", integer(&HostConfig::db_busy_limit_ms, 1, 60'000)},
+      {"memcached_servers", apply_memcached_servers},
+      {"cache_timeout_ms", integer(&HostConfig::cache_timeout_ms, 1, 1000)},
+      {"cache_pool_size", small_integer(&HostConfig::cache_pool_size, 1, 1024)},
   };
   return kDirectives;
 }
@@ -230,6 +255,8 @@ Result<HostConfig> parse_config(std::string_view text, std::string_view origin,
                                               ": restart_backoff_max_ms is below "
                                               "restart_backoff_min_ms");
   }
+
+  if (config.cache_pool_size == 0) config.cache_pool_size = config.threads;  // one per thread
 
   if (auto from_env = env("BAZAAR_JWT_SECRET"); from_env && !from_env->empty()) {
     config.jwt_secret = *from_env;

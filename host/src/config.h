@@ -50,6 +50,13 @@ struct HostConfig {
   int64_t db_busy_limit_ms = 5000;  // longest wait for a write lock without a request deadline
   bool test_clock = false;  // lets `bazaarctl clock` move the host clock (tests only)
 
+  // Cache: memcached servers "host:port,host:port"; empty = no cache (every
+  // cache call a no-op miss). Time-outs stay in the tens of milliseconds: a
+  // cache that answers late is worse than none.
+  std::string memcached_servers;
+  int64_t cache_timeout_ms = 50;  // connect, poll, send and receive
+  int cache_pool_size = 0;        // handles per worker; 0 in the file = `threads`
+
   // plugin.<name>.<key> = value, handed to the plugin through config_get.
   std::map<std::string, std::map<std::string, std::string>> plugin_settings;
 };

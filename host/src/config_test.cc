@@ -386,5 +386,41 @@ TEST(ConfigTest, LoadConfigReadsFileAndResolvesAgainstItsFolder) {
                {"cannot read configuration file"});
 }
 
+TEST(ConfigTest, CacheDefaultsToNoneWithShortTimeoutAndOneHandlePerThread) {
+  auto r = parse("threads = 12\n");
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(r->memcached_servers, "");
+  EXPECT_EQ(r->cache_timeout_ms, 50);
+  EXPECT_EQ(r->cache_pool_size, 12);  // follows threads when not given
+
+  // The rendered template leaves the key empty when no memcached is wanted.
+  auto empty = parse("memcached_servers =\n");
+  ASSERT_TRUE(empty.ok()) << empty.error().message();
+  EXPECT_EQ(empty->memcached_servers, "");
+}
+
+TEST(ConfigTest, CacheKeysAreParsed) {
+  auto r = parse(
+      "memcached_servers = 127.0.0.1:11211 , cache-2.internal:11212\n"
+      "cache_timeout_ms = 20\n"
+      "cache_pool_size = 4\n");
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(r->memcached_servers, "127.0.0.1:11211,cache-2.internal:11212");
+  EXPECT_EQ(r->cache_timeout_ms, 20);
+  EXPECT_EQ(r->cache_pool_size, 4);
+}
+
+TEST(ConfigTest, CacheValuesOutOfRangeAreRefused) {
+  expect_error(parse("cache_timeout_ms = 0\n"), {"cache_timeout_ms", "1 to 1000"});
+  expect_error(parse("cache_timeout_ms = 1001\n"), {"cache_timeout_ms"});
+  expect_error(parse("cache_pool_size = 0\n"), {"cache_pool_size"});
+  expect_error(parse("memcached_servers = 127.0.0.1\n"), {"memcached_servers", "host:port"});
+  expect_error(parse("memcached_servers = 127.0.0.1:0\n"), {"memcached_servers"});
+  expect_error(parse("memcached_servers = 127.0.0.1:70000\n"), {"memcached_servers"});
+  expect_error(parse("memcached_servers = :11211\n"), {"memcached_servers"});
+  expect_error(parse("memcached_servers = a:1,,b:2\n"), {"memcached_servers"});
+  expect_error(parse("memcached_servers = a b:11211\n"), {"memcached_servers"});
+}
+
 }  // namespace
 }  // namespace bazaar::host

@@ -10,6 +10,7 @@
 
 #include "background/tasks.h"
 #include "builtin_routes.h"
+#include "cache/cache_from_config.h"
 #include "config.h"
 #include "generation.h"
 #include "storage/id_generator.h"
@@ -98,7 +99,12 @@ int worker_main(const WorkerArgs& args) {
   uint32_t worker_id = static_cast<uint32_t>(args.index) + 16u * static_cast<uint32_t>(args.generation % 2);
   IdGenerator ids(clock, static_cast<uint32_t>(base.config.node_id), worker_id,
                   &m.node().id_floor_ms[worker_id & IdGenerator::kMaxWorker]);
-  HostServices services{&log, &clock, &m, &shards, &ids};
+  auto cache = cache_from_config(base.config, &m);
+  if (!cache.ok()) {
+    log.log(BZ_LOG_ERROR, cache.error().message());
+    return kExitConfig;
+  }
+  HostServices services{&log, &clock, &m, &shards, &ids, cache->get()};
 
   auto manifest = read_manifest(args.manifest_path);
   if (!manifest.ok()) {

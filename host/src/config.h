@@ -50,6 +50,13 @@ struct HostConfig {
   int64_t db_busy_limit_ms = 5000;  // longest wait for a write lock without a request deadline
   bool test_clock = false;  // lets `bazaarctl clock` move the host clock (tests only)
 
+  // Durable timers (background worker): how often to look for due timers, how
+  // long a claimed timer is held for its handler, and the retry back-off.
+  int64_t timer_poll_ms = 1000;
+  int64_t timer_lease_ms = 60'000;
+  int64_t timer_backoff_min_ms = 1000;
+  int64_t timer_backoff_max_ms = 300'000;
+
   // Cache: memcached servers "host:port,host:port"; empty = no cache (every
   // cache call a no-op miss). Time-outs stay in the tens of milliseconds: a
   // cache that answers late is worse than none.

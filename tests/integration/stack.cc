@@ -108,6 +108,7 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
                     " WORKERS=" + std::to_string(options.workers) +
                     " THREADS=" + std::to_string(options.threads) +
                     " TEST_CLOCK=" + (options.test_clock ? "on" : "off") +
+                    " MEMCACHED=" + (options.memcached ? "on" : "off") +
                     " SCHEMA_DIR=" + shell_quote(stack->dir_ + "/schema") + " " +
                     shell_quote(source_dir() + "/scripts/stack.sh") + " start " +
                     shell_quote(stack->dir_) + " " + std::to_string(stack->port_) + " 2>&1";
@@ -174,6 +175,40 @@ void Stack::remove_plugin(const std::string& fixture_name) const {
 }
 
 std::string Stack::read_log() const {
+pid_t Stack::memcached_pid() const { return read_pid(dir_ + "/run/memcached.pid"); }
+
+bool Stack::stop_memcached() const {
+  return run(shell_quote(source_dir() + "/scripts/stack.sh") + " memcached-stop " +
+                 shell_quote(dir_) + " 2>&1",
+             nullptr) == 0;
+}
+
+bool Stack::start_memcached() const {
+  return run(shell_quote(source_dir() + "/scripts/stack.sh") + " memcached-start " +
+                 shell_quote(dir_) + " 2>&1",
+             nullptr) == 0;
+}
+
+bool Stack::flush_memcached() const {
+  std::ifstream in(dir_ + "/run/memcached.port");
+  int port = 0;
+  if (!(in >> port) || port <= 0) return false;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = false;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const char request[] = "flush_all\r\n";
+    char reply[16] = {0};
+    ok = write(fd, request, sizeof(request) - 1) == static_cast<ssize_t>(sizeof(request) - 1) &&
+         read(fd, reply, sizeof(reply) - 1) >= 2 && std::string(reply).starts_with("OK");
+  }
+  close(fd);
+  return ok;
+}
+
   std::ifstream in(dir_ + "/log/bazaar.log");
   std::stringstream ss;
   ss << in.rdbuf();

@@ -19,6 +19,7 @@ struct StackOptions {
   int workers = 2;
   int threads = 8;
   bool test_clock = false;
+  bool memcached = false;  // start a memcached for the stack (MEMCACHED=on) and use it
 };
 
 class Stack {
@@ -48,6 +49,13 @@ class Stack {
   std::string read_log() const;  // the host's JSON log
 
  private:
+  // The stack's memcached (StackOptions::memcached): its PID (0 if none),
+  // stop (SIGKILL), start again on the same port, flush everything.
+  pid_t memcached_pid() const;
+  bool stop_memcached() const;
+  bool start_memcached() const;
+  bool flush_memcached() const;
+
   Stack() = default;
   std::string dir_;
   int port_ = 0;

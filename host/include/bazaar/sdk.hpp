@@ -24,6 +24,7 @@
 #include <bazaar/plugin.h>
 #include <bazaar/result.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <iterator>
@@ -32,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -127,6 +129,12 @@ class Txn {
     if (!ran.ok()) return ran.error();
     return api_->txn_changes(txn_);
   }
+  // Deletes cache `key` once this transaction commits (never before: a reader
+  // could refill the old value). Nothing happens on rollback. A key the cache
+  // refuses (spaces, too long) is never cached either, so ignoring it is safe.
+  void delete_after_commit(std::string_view key) {
+    api_->cache_delete_after_commit(txn_, to_bz(key));
+  }
   Status commit() {
     char err[256] = {0};
     bz_status st = api_->txn_commit(txn_, err, sizeof(err));
@@ -141,6 +149,55 @@ class Txn {
   const bz_host_api* api_;
   bz_txn* txn_;
 };
+
+// ---- cache-aside helpers (the same rules and value format as the host's
+// cache/cache_helpers.h, so host and plugins can share keys) ----
+
+// How Host::get_or_load caches. TTLs get ±10% jitter.
+struct CacheOptions {
+  uint32_t ttl_s = 300;          // a found value
+  uint32_t negative_ttl_s = 10;  // "not found" (a tombstone), kept short
+  uint32_t lease_ttl_s = 2;      // a crashed loader's lease frees itself after this
+  int64_t max_wait_ms = 100;     // a lease loser waits this long (capped by the deadline)
+};
+
+namespace cache_detail {
+
+inline uint64_t mix(uint64_t x) {  // splitmix64
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+inline uint64_t hash(std::string_view s) {  // FNV-1a
+  uint64_t h = 14695981039346656037ULL;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return h;
+}
+
+}  // namespace cache_detail
+
+// ttl_s spread by up to ±10%, chosen by `random`; 0 stays 0, never below 1.
+inline uint32_t jitter_ttl(uint32_t ttl_s, uint64_t random) {
+  if (ttl_s == 0) return 0;
+  const uint64_t spread = ttl_s / 10;
+  if (spread == 0) return ttl_s;
+  const uint64_t jittered = uint64_t{ttl_s} - spread + random % (2 * spread + 1);
+  return static_cast<uint32_t>(jittered < 1 ? 1 : jittered);
+}
+
+// "v" + value for a found value, "n" for "not found".
+inline std::string encode_cached(const std::optional<std::string>& value) {
+  return value ? "v" + *value : std::string("n");
+}
+// Outer nullopt: not written by encode_cached (read as a miss).
+inline std::optional<std::optional<std::string>> decode_cached(std::string_view stored) {
+  if (stored == "n") return std::optional<std::string>();
+  if (!stored.empty() && stored.front() == 'v') {
+    return std::optional<std::string>(std::string(stored.substr(1)));
+  }
+  return std::nullopt;
+}
 
 // The host services handed to a plugin at init. Cheap to copy; valid for the
 // life of the process; every member may be called from any request thread.
@@ -169,6 +226,94 @@ class Host {
   int64_t next_id(uint32_t shard) const { return api_->id_next(host_, shard); }
   static uint32_t shard_of_id(const bz_host_api* api, int64_t id) { return api->id_shard(id); }
   uint32_t shard_of_id(int64_t id) const { return api_->id_shard(id); }
+
+  // ---- cache (ABI 1.2): keys are namespaced per plugin by the host, at most
+  // 200 bytes, no spaces or control characters. Every call is a fast no-op
+  // miss when no memcached is configured or it is down: never the source of truth.
+
+  // The value, or nullopt on a miss or any cache failure.
+  std::optional<std::string> cache_get(std::string_view key) const {
+    char buf[2048];
+    int64_t n = api_->cache_get(host_, to_bz(key), buf, sizeof(buf));
+    if (n < 0) return std::nullopt;
+    if (static_cast<uint64_t>(n) <= sizeof(buf)) return std::string(buf, static_cast<size_t>(n));
+    std::string out(static_cast<size_t>(n), '\0');
+    for (int attempt = 0; attempt < 3; ++attempt) {  // the value may change between calls
+      n = api_->cache_get(host_, to_bz(key), out.data(), out.size());
+      if (n < 0) return std::nullopt;
+      bool fits = static_cast<uint64_t>(n) <= out.size();
+      out.resize(static_cast<size_t>(n));
+      if (fits) return out;
+    }
+    return std::nullopt;
+  }
+  // true when stored. ttl_s 0 = no expiry.
+  bool cache_set(std::string_view key, std::string_view value, uint32_t ttl_s) const {
+    return api_->cache_set(host_, to_bz(key), to_bz(value), ttl_s) == BZ_OK;
+  }
+  // true when stored; false when the key exists (or the cache failed).
+  bool cache_add(std::string_view key, std::string_view value, uint32_t ttl_s) const {
+    return api_->cache_add(host_, to_bz(key), to_bz(value), ttl_s) == BZ_OK;
+  }
+  void cache_delete(std::string_view key) const { api_->cache_delete(host_, to_bz(key)); }
+  // The counter after adding delta (created at delta); nullopt when the cache cannot answer.
+  std::optional<uint64_t> cache_incr(std::string_view key, uint64_t delta, uint32_t ttl_s) const {
+    uint64_t value = 0;
+    if (api_->cache_incr(host_, to_bz(key), delta, ttl_s, &value) != BZ_OK) return std::nullopt;
+    return value;
+  }
+
+  // Cache-aside read of `key`: the cached answer, or `loader()` (which reads
+  // the source of truth and returns Result<std::optional<std::string>>, nullopt
+  // meaning "not found"). Found values are cached for options.ttl_s, "not
+  // found" for options.negative_ttl_s, both jittered; loader errors are never
+  // cached. On a miss one caller takes the lease `lease:<key>` (cache_add) and
+  // loads; the others wait for its value up to options.max_wait_ms and `req`'s
+  // deadline, then load themselves. Writers call Txn::delete_after_commit(key).
+  template <class Loader>
+  Result<std::optional<std::string>> get_or_load(std::string_view key, const CacheOptions& options,
+                                                 const bz_request* req, Loader&& loader) const {
+    if (auto stored = cache_get(key)) {
+      if (auto decoded = decode_cached(*stored)) return *decoded;
+    }
+    const std::string lease = "lease:" + std::string(key);
+    const bz_status won = api_->cache_add(host_, to_bz(lease), to_bz("1"), options.lease_ttl_s);
+    if (won == BZ_CONFLICT) {
+      int64_t budget = options.max_wait_ms;
+      if (req != nullptr) budget = std::min(budget, req->deadline_ms - now_ms());
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget);
+      auto pause = std::chrono::milliseconds(1);
+      while (true) {
+        auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) break;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+        pause = std::min(pause * 2, std::chrono::milliseconds(16));
+        if (auto stored = cache_get(key)) {
+          if (auto decoded = decode_cached(*stored)) return *decoded;
+        }
+      }
+      return loader();  // the lease holder (or the next caller) fills the cache
+    }
+    if (won != BZ_OK) return loader();  // cache down: every further call could cost a time-out
+    // Gives the lease back however this scope ends (a throwing loader included).
+    struct LeaseGuard {
+      const Host* host;
+      const std::string& key;
+      ~LeaseGuard() { host->cache_delete(key); }
+    } guard{this, lease};
+    if (auto stored = cache_get(key)) {  // filled between our miss and our lease
+      if (auto decoded = decode_cached(*stored)) return *decoded;
+    }
+    Result<std::optional<std::string>> loaded = loader();
+    if (loaded.ok()) {
+      const uint64_t random = cache_detail::mix(cache_detail::hash(key) ^
+                                                static_cast<uint64_t>(now_ms()));
+      const uint32_t ttl = jitter_ttl(loaded->has_value() ? options.ttl_s : options.negative_ttl_s,
+                                      random);
+      cache_set(key, encode_cached(*loaded), ttl);
+    }
+    return loaded;
+  }
 
   // Begins a transaction; `req` bounds the wait for the write lock by the
   // request's deadline (nullptr outside a request).

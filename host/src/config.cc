@@ -160,6 +160,10 @@ const std::vector<Directive>& directives() {
       {"shard_synchronous", sync_level(&HostConfig::shard_sync_full)},
       {"meta_synchronous", sync_level(&HostConfig::meta_sync_full)},
       {"db_busy_limit_ms", integer(&HostConfig::db_busy_limit_ms, 1, 60'000)},
+      {"timer_poll_ms", integer(&HostConfig::timer_poll_ms, 10, 60'000)},
+      {"timer_lease_ms", integer(&HostConfig::timer_lease_ms, 100, 3'600'000)},
+      {"timer_backoff_min_ms", integer(&HostConfig::timer_backoff_min_ms, 1, 3'600'000)},
+      {"timer_backoff_max_ms", integer(&HostConfig::timer_backoff_max_ms, 1, 86'400'000)},
       {"memcached_servers", apply_memcached_servers},
       {"cache_timeout_ms", integer(&HostConfig::cache_timeout_ms, 1, 1000)},
       {"cache_pool_size", small_integer(&HostConfig::cache_pool_size, 1, 1024)},
@@ -257,6 +261,12 @@ Result<HostConfig> parse_config(std::string_view text, std::string_view origin,
   }
 
   if (config.cache_pool_size == 0) config.cache_pool_size = config.threads;  // one per thread
+
+  if (config.timer_backoff_max_ms < config.timer_backoff_min_ms) {
+    return invalid_argument("BAD_CONFIG", std::string(origin) +
+                                              ": timer_backoff_max_ms is below "
+                                              "timer_backoff_min_ms");
+  }
 
   if (auto from_env = env("BAZAAR_JWT_SECRET"); from_env && !from_env->empty()) {
     config.jwt_secret = *from_env;

@@ -51,6 +51,7 @@ struct bz_host {
   std::string plugin_name;
   const bazaar::host::HostServices* services = nullptr;
   std::map<std::string, std::string> settings;
+  const bz_plugin* def = nullptr;  // its descriptor (declared timer kinds); null in unit tests
 };
 
 // Opaque to plugins; one per request.

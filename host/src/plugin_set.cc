@@ -1,6 +1,7 @@
 #include "plugin_set.h"
 
 #include "router.h"
+#include "timers/timer_store.h"
 
 namespace bazaar::host {
 namespace {
@@ -35,6 +36,32 @@ Status check_routes(const std::vector<BuiltinRoute>& builtins,
   return ok_status();
 }
 
+// ABI 1.2 timer table: every kind valid ([a-z0-9_]{1,64}), unique, with a handler.
+Status check_timers(const bz_plugin* candidate) {
+  if (candidate->struct_size < BZ_PLUGIN_V1_2_SIZE || candidate->timer_handler_count == 0) {
+    return ok_status();
+  }
+  if (candidate->timer_handlers == nullptr) {
+    return failed_precondition("BAD_TIMER", "timer_handler_count is set but timer_handlers is NULL");
+  }
+  for (size_t i = 0; i < candidate->timer_handler_count; ++i) {
+    const bz_timer_handler& t = candidate->timer_handlers[i];
+    if (t.kind == nullptr || t.handler == nullptr) {
+      return failed_precondition("BAD_TIMER", "timer handler " + std::to_string(i) +
+                                                  " needs a kind and a handler");
+    }
+    Status kind = validate_timer_kind(t.kind);
+    if (!kind.ok()) return failed_precondition("BAD_TIMER", kind.error().message());
+    for (size_t j = 0; j < i; ++j) {
+      if (std::string_view(candidate->timer_handlers[j].kind) == t.kind) {
+        return failed_precondition("BAD_TIMER", std::string("timer kind '") + t.kind +
+                                                    "' is declared twice");
+      }
+    }
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 PluginSet PluginSet::load(const std::vector<ManifestPlugin>& files, const HostServices& services,
@@ -65,9 +92,15 @@ PluginSet PluginSet::load(const std::vector<ManifestPlugin>& files, const HostSe
       refuse("plugin '" + name + "': " + routes.error().message());
       continue;
     }
+    Status timers = check_timers(def);
+    if (!timers.ok()) {
+      refuse("plugin '" + name + "': " + timers.error().message());
+      continue;
+    }
 
     auto host = std::make_unique<bz_host>();
     host->plugin_name = name;
+    host->def = def;
     host->services = &services;
     if (auto it = config.plugin_settings.find(name); it != config.plugin_settings.end()) {
       host->settings = it->second;

@@ -137,25 +137,25 @@ TEST(StorageTest, AFailingMigrationRefusesTheReloadAndChangesNothing) {
   auto stack = Stack::start();
   ASSERT_NE(stack, nullptr);
   long long before = stack->generation();
-  std::string migration = stack->dir() + "/schema/fx/shard/002_broken.sql";
+  std::string migration = stack->dir() + "/schema/fx/shard/003_broken.sql";
   {
     std::ofstream out(migration);
     out << "CREATE TABLE fx_half_done (id INTEGER);\nTHIS IS NOT SQL;\n";
   }
   std::string out;
   EXPECT_NE(stack->ctl("reload", &out), 0);
-  EXPECT_NE(out.find("002_broken.sql"), std::string::npos) << out;
+  EXPECT_NE(out.find("003_broken.sql"), std::string::npos) << out;
   EXPECT_EQ(stack->generation(), before);
   for (int s = 0; s < 8; ++s) {
     char file[64];
     snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
     std::string path = stack->dir() + file;
-    EXPECT_EQ(query_file(path, "SELECT MAX(version) FROM bazaar_schema_versions WHERE plugin='fx'"), "1");
+    EXPECT_EQ(query_file(path, "SELECT MAX(version) FROM bazaar_schema_versions WHERE plugin='fx'"), "2");
     EXPECT_EQ(query_file(path, "SELECT count(*) FROM sqlite_master WHERE name='fx_half_done'"), "0");
   }
   EXPECT_EQ(stack->post("/api/v1/fx/notes", R"({"text":"still serving"})", auth(*stack, 3)).status, 201);
 
-  // Fixed migration: the reload goes through and records version 2.
+  // Fixed migration: the reload goes through and records version 3.
   {
     std::ofstream fixed(migration, std::ios::trunc);
     fixed << "CREATE TABLE fx_tags (note_id INTEGER NOT NULL, tag TEXT NOT NULL);\n";
@@ -163,7 +163,7 @@ TEST(StorageTest, AFailingMigrationRefusesTheReloadAndChangesNothing) {
   EXPECT_EQ(stack->ctl("reload", &out), 0) << out;
   EXPECT_EQ(query_file(stack->dir() + "/data/shard-000.db",
                        "SELECT MAX(version) FROM bazaar_schema_versions WHERE plugin='fx'"),
-            "2");
+            "3");
 }
 
 }  // namespace

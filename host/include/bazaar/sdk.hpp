@@ -135,6 +135,42 @@ class Txn {
   void delete_after_commit(std::string_view key) {
     api_->cache_delete_after_commit(txn_, to_bz(key));
   }
+  // Durable timers (ABI 1.2): schedules (or moves) this plugin's timer (kind,
+  // key) in this transaction's database; it exists if and only if the
+  // transaction commits. `kind` must be one the plugin declares with timer<>();
+  // key: 1 to 200 printable ASCII bytes; payload: at most 64 KiB.
+  Status schedule_timer(std::string_view kind, std::string_view key, int64_t due_ms,
+                        std::string_view payload = {}) {
+    if (!has_timers()) return Error(BZ_UNAVAILABLE, "TIMERS_UNAVAILABLE", "host has no timers");
+    char err[256] = {0};
+    bz_status st = api_->timer_schedule(txn_, to_bz(kind), to_bz(key), due_ms, to_bz(payload), err,
+                                        sizeof(err));
+    if (st != BZ_OK) return Error(st, st == BZ_INVALID_ARGUMENT ? "BAD_TIMER" : "DATABASE_ERROR", err);
+    return ok_status();
+  }
+  // Removes a pending timer in this transaction; true if there was one.
+  Result<bool> cancel_timer(std::string_view kind, std::string_view key) {
+    if (!has_timers()) return Error(BZ_UNAVAILABLE, "TIMERS_UNAVAILABLE", "host has no timers");
+    int rc = api_->timer_cancel(txn_, to_bz(kind), to_bz(key));
+    if (rc >= 0) return rc == 1;
+    auto st = static_cast<bz_status>(-rc);
+    return Error(st, st == BZ_INVALID_ARGUMENT ? "BAD_TIMER" : "DATABASE_ERROR",
+                 "cannot cancel timer");
+  }
+
+  // Writes an event to this transaction's outbox: published if and only if the
+  // transaction commits. Topics end with '.', e.g. "order.paid.".
+  Status publish(std::string_view topic, const Json& payload) {
+    std::string text = payload.dump();
+    char err[256] = {0};
+    bz_status st = api_->event_publish(txn_, to_bz(topic), to_bz(text), err, sizeof(err));
+    if (st != BZ_OK) return Error(st, "BAD_EVENT", err);
+    return ok_status();
+  }
+
+  uint32_t shard() const { return api_->txn_shard(txn_); }
+  bz_txn* raw() const { return txn_; }
+
   Status commit() {
     char err[256] = {0};
     bz_status st = api_->txn_commit(txn_, err, sizeof(err));
@@ -146,6 +182,9 @@ class Txn {
  private:
   friend class Host;
   Txn(const bz_host_api* api, bz_txn* txn) : api_(api), txn_(txn) {}
+  bool has_timers() const {
+    return api_->struct_size >= offsetof(bz_host_api, timer_cancel) + sizeof(void*);
+  }
   const bz_host_api* api_;
   bz_txn* txn_;
 };
@@ -425,6 +464,35 @@ class Request {
   bz_host* host_;
 };
 
+// A due durable timer as its handler sees it (valid during the handler call).
+// Handlers run at least once, so they must be idempotent: check the state the
+// timer acts on ("still unpaid?") inside the transaction that changes it.
+class Timer {
+ public:
+  explicit Timer(const bz_timer* raw) : raw_(raw) {}
+  std::string_view kind() const { return view(raw_->kind); }
+  std::string_view key() const { return view(raw_->key); }
+  std::string_view payload() const { return view(raw_->payload); }
+  int64_t due_ms() const { return raw_->due_ms; }      // when this attempt was due (host clock)
+  uint32_t attempt() const { return raw_->attempt; }   // 1 on the first run
+  uint32_t shard() const { return raw_->shard; }       // where the timer lives (or BZ_SHARD_META)
+  // The payload parsed as JSON into T; INVALID_JSON / INVALID_BODY otherwise.
+  template <class T>
+  Result<T> payload_as() const {
+    Json doc = Json::parse(payload(), nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return invalid_argument("INVALID_JSON", "timer payload is not JSON");
+    try {
+      return doc.get<T>();
+    } catch (const std::exception& e) {
+      return invalid_argument("INVALID_BODY", e.what());
+    }
+  }
+  const bz_timer* raw() const { return raw_; }
+
+ private:
+  const bz_timer* raw_;
+};
+
 // A successful answer: status, JSON body (or raw bytes) and extra headers.
 struct Reply {
   int status = 200;
@@ -457,6 +525,14 @@ struct member_traits<R (P::*)(const Request&)> {
 };
 template <class P, class R>
 struct member_traits<R (P::*)(const Request&) const> {
+  using plugin_type = P;
+};
+template <class P, class R>
+struct member_traits<R (P::*)(const Timer&)> {
+  using plugin_type = P;
+};
+template <class P, class R>
+struct member_traits<R (P::*)(const Timer&) const> {
   using plugin_type = P;
 };
 
@@ -495,6 +571,26 @@ bz_status trampoline(void* ctx, const bz_request* req, bz_response* resp) {
   }
   api->response_error(resp, BZ_INTERNAL, "INTERNAL", to_bz("internal error"));
   return BZ_OK;
+}
+
+// A timer handler `Status P::f(const Timer&)`: an error or an exception fails
+// this attempt (retried with back-off) with its message.
+template <auto Handler>
+bz_status timer_trampoline(void* ctx, const bz_timer* timer, char* err, size_t err_len) {
+  using P = typename member_traits<decltype(Handler)>::plugin_type;
+  auto* holder = static_cast<Holder<P>*>(ctx);
+  try {
+    Status result = (holder->plugin.*Handler)(Timer(timer));
+    if (result.ok()) return BZ_OK;
+    const Error& e = result.error();
+    copy_error((e.code() + ": " + e.message()).c_str(), err, err_len);
+    return e.status() == BZ_OK ? BZ_INTERNAL : e.status();
+  } catch (const std::exception& e) {
+    copy_error(e.what(), err, err_len);
+  } catch (...) {
+    copy_error("unknown exception in timer handler", err, err_len);
+  }
+  return BZ_INTERNAL;
 }
 
 template <class P>
@@ -541,6 +637,13 @@ bz_status self_test(void* ctx, char* err, size_t err_len) {
 template <auto Handler>
 constexpr bz_route route(const char* method, const char* pattern, uint32_t roles) {
   return bz_route{method, pattern, roles, &detail::trampoline<Handler>};
+}
+
+// One timer table entry bound to `Status P::f(const Timer&)`, for
+// describe<P>(...).with_timers(kTimers). kind: [a-z0-9_]{1,64}, unique per plugin.
+template <auto Handler>
+constexpr bz_timer_handler timer(const char* kind) {
+  return bz_timer_handler{kind, &detail::timer_trampoline<Handler>};
 }
 
 // Describes a plugin at compile time:

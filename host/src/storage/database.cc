@@ -110,6 +110,12 @@ Result<sqlite3_stmt*> Database::prepare(std::string_view sql) {
   return stmt;
 }
 
+void Database::reset_statements() {
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s != nullptr; s = sqlite3_next_stmt(db_, s)) {
+    if (sqlite3_stmt_busy(s) != 0) sqlite3_reset(s);
+  }
+}
+
 int64_t Database::changes() const { return sqlite3_changes64(db_); }
 int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 

@@ -62,6 +62,11 @@ class Database {
   // Busy waits end at this host-clock time (0: busy_limit_ms from now).
   void set_deadline(int64_t deadline_mono_ms) { deadline_mono_ms_ = deadline_mono_ms; }
 
+  // Resets every statement still in progress. A SELECT stepped but not run to
+  // completion keeps its read snapshot (and blocks COMMIT) until reset, even
+  // after the transaction ends, so transactions call this before they end.
+  void reset_statements();
+
   int64_t changes() const;
   int64_t last_insert_rowid() const;
   const std::string& path() const { return path_; }

@@ -27,6 +27,7 @@ Result<Lease> ConnectionPool::lease() {
 
 void ConnectionPool::give_back(std::unique_ptr<Database> db) {
   db->set_deadline(0);
+  db->reset_statements();  // no snapshot may outlive the lease
   std::lock_guard lock(mu_);
   idle_.push_back(std::move(db));
 }

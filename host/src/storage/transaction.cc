@@ -16,6 +16,7 @@ Transaction::~Transaction() { rollback(); }
 
 Status Transaction::commit() {
   if (!open_) return failed_precondition("TXN_CLOSED", "transaction is not open");
+  db_->reset_statements();
   Status s = db_->exec("COMMIT");
   if (!s.ok()) {
     rollback();
@@ -29,6 +30,7 @@ Status Transaction::commit() {
 void Transaction::rollback() {
   if (!open_) return;
   open_ = false;
+  db_->reset_statements();
   (void)db_->exec("ROLLBACK");
 }
 

@@ -161,3 +161,44 @@ TEST_F(TransactionTest, NestedBeginFails) {
 
 }  // namespace
 }  // namespace bazaar::host
+
+namespace bazaar::host {
+namespace {
+
+// A SELECT stepped once and abandoned must not pin its snapshot past the
+// transaction: the next transaction on the same connection sees new commits.
+TEST_F(TransactionTest, AnAbandonedSelectDoesNotPinTheNextTransactionsSnapshot) {
+  auto writer = open();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(db_->exec("INSERT INTO t VALUES (1), (2)").ok());
+  {
+    auto read = Transaction::begin(*db_, TxnMode::kRead);
+    ASSERT_TRUE(read.ok());
+    auto stmt = db_->prepare("SELECT v FROM t");
+    ASSERT_TRUE(stmt.ok());
+    ASSERT_EQ(sqlite3_step(*stmt), SQLITE_ROW);  // one row read, the statement left busy
+  }
+  ASSERT_TRUE(writer->exec("INSERT INTO t VALUES (3)").ok());
+  auto read = Transaction::begin(*db_, TxnMode::kRead);
+  ASSERT_TRUE(read.ok());
+  auto count = db_->prepare("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(count.ok());
+  ASSERT_EQ(sqlite3_step(*count), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(*count, 0), 3);
+}
+
+TEST_F(TransactionTest, CommitSucceedsWithAStatementLeftMidResult) {
+  ASSERT_TRUE(db_->exec("INSERT INTO t VALUES (1), (2)").ok());
+  auto txn = Transaction::begin(*db_, TxnMode::kWrite);
+  ASSERT_TRUE(txn.ok());
+  auto stmt = db_->prepare("SELECT v FROM t");
+  ASSERT_TRUE(stmt.ok());
+  ASSERT_EQ(sqlite3_step(*stmt), SQLITE_ROW);
+  ASSERT_TRUE(db_->exec("INSERT INTO t VALUES (3)").ok());
+  Status committed = txn->commit();
+  EXPECT_TRUE(committed.ok()) << committed.error().message();
+  EXPECT_EQ(rows(*open()), 3);
+}
+
+}  // namespace
+}  // namespace bazaar::host

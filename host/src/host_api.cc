@@ -121,6 +121,7 @@ constexpr bz_host_api kHostApi = {
     &api::buf_free,
     &api::buf_append,
     &api::buf_view,
+    &api::signal_publish,
 };
 
 }  // namespace

@@ -28,6 +28,8 @@ struct HostServices {
   ShardSet* shards = nullptr;     // null where storage is not offered (the validation child)
   IdGenerator* ids = nullptr;
   Cache* cache = nullptr;  // null: no cache configured (every call a no-op miss)
+  const class ServiceRegistry* registry = nullptr;  // filled after the plugin set loads
+  class SignalPublisher* signals = nullptr;         // null: no bus (the validation child)
 };
 
 // Where a request's CGI parameters come from (FastCGI in production, a map in tests).
@@ -76,4 +78,11 @@ struct bz_txn {
 // Opaque to plugins: a byte buffer the host owns.
 struct bz_buf {
   std::string bytes;
+};
+
+// Opaque to plugins: one event being delivered to one consumer.
+struct bz_event_ctx {
+  bz_host* host = nullptr;        // the consuming plugin
+  std::string consumer;           // "<plugin>.<subscription>", the inbox key
+  const bz_event* event = nullptr;
 };

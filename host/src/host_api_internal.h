@@ -60,4 +60,7 @@ void buf_free(bz_buf* buf);
 void buf_append(bz_buf* buf, bz_str bytes);
 bz_str buf_view(const bz_buf* buf);
 
+// host_api_signals.cc (ABI 1.2)
+bz_status signal_publish(bz_host* host, bz_str topic, bz_str payload, char* err, size_t err_len);
+
 }  // namespace bazaar::host::api

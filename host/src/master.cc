@@ -95,6 +95,13 @@ bool Master::setup() {
     return false;
   }
   control_fd_ = *control;
+  // Workers are exec'd (never forked without exec), so the proxy's thread in
+  // the master cannot leave a copied lock behind in a child.
+  Status bus = bus_.start(bus_endpoints(config_.state_dir, 0));
+  if (!bus.ok()) {
+    log_->log(BZ_LOG_ERROR, bus.error().message());
+    return false;
+  }
   return signal_fd_ >= 0;
 }
 
@@ -116,6 +123,7 @@ int Master::run() {
   }
   if (!start_generation(std::move(*gen))) return 1;
   loop();
+  bus_.stop();
   unlink(config_.listen_socket.c_str());
   unlink(config_.control_socket.c_str());
   log_->log(BZ_LOG_INFO, "stopped", {{"exit_code", int64_t{exit_code_}}});

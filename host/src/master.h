@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config.h"
+#include "events/event_bus_proxy.h"
 #include "generation.h"
 #include "logger.h"
 #include "shared_metrics.h"
@@ -92,6 +93,7 @@ class Master {
   std::map<pid_t, WorkerProc> procs_;
   std::vector<SlotHealth> slots_;
   std::vector<int> reload_waiters_;
+  EventBusProxy bus_;
 };
 
 // Monotonic milliseconds, for the master's own timers.

@@ -1,5 +1,6 @@
 #include "plugin_set.h"
 
+#include "events/event_wire.h"
 #include "router.h"
 #include "timers/timer_store.h"
 
@@ -32,6 +33,66 @@ Status check_routes(const std::vector<BuiltinRoute>& builtins,
     }
     Status added = trial.add(r.method, r.pattern, id++);
     if (!added.ok()) return added.error();
+  }
+  return ok_status();
+}
+
+bool valid_identifier(const char* s) {
+  if (s == nullptr || *s == '\0') return false;
+  size_t n = 0;
+  for (const char* p = s; *p != '\0'; ++p, ++n) {
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_') || n >= 64) return false;
+  }
+  return true;
+}
+
+// ABI 1.2 tables: subscriptions and services (timers are checked with the timer store).
+Status check_subscriptions_and_services(const std::vector<LoadedPlugin>& accepted,
+                                        const bz_plugin* candidate) {
+  if (candidate->struct_size < BZ_PLUGIN_V1_2_SIZE) return ok_status();
+  for (size_t i = 0; i < candidate->subscription_count; ++i) {
+    const bz_subscription& s = candidate->subscriptions[i];
+    if (!valid_identifier(s.name) || s.handler == nullptr || s.topic_prefix == nullptr ||
+        !valid_topic(s.topic_prefix)) {
+      return failed_precondition("BAD_SUBSCRIPTION",
+                                 "subscription " + std::to_string(i) +
+                                     " needs a [a-z0-9_] name, a handler and a topic prefix "
+                                     "ending with '.'");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (std::string_view(candidate->subscriptions[j].name) == s.name) {
+        return failed_precondition("BAD_SUBSCRIPTION", std::string("subscription '") + s.name +
+                                                           "' is declared twice");
+      }
+    }
+  }
+  for (size_t i = 0; i < candidate->signal_handler_count; ++i) {
+    const bz_subscription& s = candidate->signal_handlers[i];
+    if (!valid_identifier(s.name) || s.handler == nullptr || s.topic_prefix == nullptr ||
+        !valid_topic(s.topic_prefix)) {
+      return failed_precondition("BAD_SIGNAL_HANDLER",
+                                 "signal handler " + std::to_string(i) +
+                                     " needs a [a-z0-9_] name, a handler and a topic prefix "
+                                     "ending with '.'");
+    }
+  }
+  std::string prefix = std::string(candidate->name) + ".";
+  for (size_t i = 0; i < candidate->service_count; ++i) {
+    const bz_service& svc = candidate->services[i];
+    if (svc.name == nullptr || svc.handler == nullptr || !std::string_view(svc.name).starts_with(prefix) ||
+        !valid_identifier(svc.name + prefix.size())) {
+      return failed_precondition("BAD_SERVICE", "services are named '" + prefix +
+                                                    "<verb>' and need a handler");
+    }
+    for (const LoadedPlugin& p : accepted) {
+      if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;
+      for (size_t j = 0; j < p.def->service_count; ++j) {
+        if (std::string_view(p.def->services[j].name) == svc.name) {
+          return failed_precondition("BAD_SERVICE", std::string("service ") + svc.name +
+                                                        " is already offered by " + p.info.name);
+        }
+      }
+    }
   }
   return ok_status();
 }
@@ -90,6 +151,11 @@ PluginSet PluginSet::load(const std::vector<ManifestPlugin>& files, const HostSe
     Status routes = check_routes(builtins, set.plugins_, def);
     if (!routes.ok()) {
       refuse("plugin '" + name + "': " + routes.error().message());
+      continue;
+    }
+    Status tables = check_subscriptions_and_services(set.plugins_, def);
+    if (!tables.ok()) {
+      refuse("plugin '" + name + "': " + tables.error().message());
       continue;
     }
     Status timers = check_timers(def);

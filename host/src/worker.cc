@@ -20,6 +20,9 @@
 #include "logger.h"
 #include "manifest.h"
 #include "plugin_set.h"
+#include "events/event_wire.h"
+#include "events/signal_bus.h"
+#include "service_registry.h"
 #include "shared_metrics.h"
 
 namespace bazaar::host {
@@ -123,6 +126,13 @@ int worker_main(const WorkerArgs& args) {
     return kExitPlugins;
   }
 
+  ServiceRegistry registry;
+  registry.add_all(plugins);
+  services.registry = &registry;  // before any thread starts: read-only from here on
+  BusEndpoints bus = bus_endpoints(base.config.state_dir, args.generation);
+  SignalPublisher signal_publisher(bus.publish);
+  services.signals = &signal_publisher;
+
   BuiltinState builtin_state;
   builtin_state.metrics = &*metrics;
   builtin_state.manifest = &*manifest;
@@ -148,6 +158,12 @@ int worker_main(const WorkerArgs& args) {
   if (!request_role) {
     BackgroundContext ctx{&base.config, &services, &plugins, args.generation};
     background = std::make_unique<BackgroundLoop>(make_background_tasks(ctx), log);
+    background->start();
+  } else if (std::vector<SignalHandler> handlers = signal_handlers_of(plugins); !handlers.empty()) {
+    // Request workers run no background tasks but do hear signals.
+    std::vector<std::unique_ptr<BackgroundTask>> tasks;
+    tasks.push_back(std::make_unique<SignalListener>(bus.subscribe, services, std::move(handlers)));
+    background = std::make_unique<BackgroundLoop>(std::move(tasks), log);
     background->start();
   }
   if (request_role) {

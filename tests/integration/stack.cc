@@ -109,6 +109,7 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
                     " THREADS=" + std::to_string(options.threads) +
                     " TEST_CLOCK=" + (options.test_clock ? "on" : "off") +
                     " MEMCACHED=" + (options.memcached ? "on" : "off") +
+                    " SHARD_SYNC=" + (options.shard_sync_normal ? "normal" : "full") +
                     " SCHEMA_DIR=" + shell_quote(stack->dir_ + "/schema") + " " +
                     shell_quote(source_dir() + "/scripts/stack.sh") + " start " +
                     shell_quote(stack->dir_) + " " + std::to_string(stack->port_) + " 2>&1";
@@ -174,7 +175,6 @@ void Stack::remove_plugin(const std::string& fixture_name) const {
   ASSERT_EQ(unlink((dir_ + "/plugins/" + fixture_name + ".so").c_str()), 0);
 }
 
-std::string Stack::read_log() const {
 pid_t Stack::memcached_pid() const { return read_pid(dir_ + "/run/memcached.pid"); }
 
 bool Stack::stop_memcached() const {
@@ -209,6 +209,7 @@ bool Stack::flush_memcached() const {
   return ok;
 }
 
+std::string Stack::read_log() const {
   std::ifstream in(dir_ + "/log/bazaar.log");
   std::stringstream ss;
   ss << in.rdbuf();

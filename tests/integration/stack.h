@@ -20,6 +20,7 @@ struct StackOptions {
   int threads = 8;
   bool test_clock = false;
   bool memcached = false;  // start a memcached for the stack (MEMCACHED=on) and use it
+  bool shard_sync_normal = false;  // faster commits where durability is not under test
 };
 
 class Stack {
@@ -48,7 +49,6 @@ class Stack {
   void remove_plugin(const std::string& fixture_name) const;
   std::string read_log() const;  // the host's JSON log
 
- private:
   // The stack's memcached (StackOptions::memcached): its PID (0 if none),
   // stop (SIGKILL), start again on the same port, flush everything.
   pid_t memcached_pid() const;
@@ -56,6 +56,7 @@ class Stack {
   bool start_memcached() const;
   bool flush_memcached() const;
 
+ private:
   Stack() = default;
   std::string dir_;
   int port_ = 0;

@@ -306,6 +306,13 @@ typedef struct bz_host_api {
   void (*buf_free)(bz_buf* buf);
   void (*buf_append)(bz_buf* buf, bz_str bytes);
   bz_str (*buf_view)(const bz_buf* buf);
+
+  /* Broadcasts a signal to every worker (request and background) on the bus:
+   * best effort and not persisted, for hints such as "rule set 7 changed" that
+   * the receiver could also discover by a periodic check. Topic rules as for
+   * events; payload JSON of at most 64 KiB. */
+  bz_status (*signal_publish)(bz_host* host, bz_str topic, bz_str payload, char* err,
+                              size_t err_len);
 } bz_host_api;
 
 /* Size of the host table as of ABI 1.0 (a plugin built for 1.0 checks nothing). */
@@ -340,13 +347,17 @@ typedef struct bz_plugin {
   size_t timer_handler_count;
   const bz_service* services;
   size_t service_count;
+  /* Signal handlers: called on every worker for each matching signal, with a
+   * NULL bz_event_ctx (no inbox; a signal has id 0 and sequence 0). */
+  const bz_subscription* signal_handlers;
+  size_t signal_handler_count;
 } bz_plugin;
 
 /* Size of bz_plugin as of ABI 1.0; smaller structs are refused. */
 #define BZ_PLUGIN_V1_0_SIZE (offsetof(bz_plugin, self_test) + sizeof(void*))
 /* Size as of ABI 1.2: the host reads subscriptions, timers and services only
  * from plugins at least this large. */
-#define BZ_PLUGIN_V1_2_SIZE (offsetof(bz_plugin, service_count) + sizeof(size_t))
+#define BZ_PLUGIN_V1_2_SIZE (offsetof(bz_plugin, signal_handler_count) + sizeof(size_t))
 
 /* The one symbol a plugin exports. */
 typedef const bz_plugin* (*bz_plugin_entry_fn)(void);

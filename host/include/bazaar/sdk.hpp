@@ -106,12 +106,19 @@ class Stmt {
 // Use on the thread that began it; never keep one across requests.
 class Txn {
  public:
-  Txn(Txn&& other) noexcept : api_(other.api_), txn_(other.txn_) { other.txn_ = nullptr; }
+  Txn(Txn&& other) noexcept : api_(other.api_), txn_(other.txn_), owned_(other.owned_) {
+    other.txn_ = nullptr;
+  }
   Txn& operator=(Txn&&) = delete;
   Txn(const Txn&) = delete;
   ~Txn() {
-    if (txn_ != nullptr) api_->txn_rollback(txn_);
+    if (txn_ != nullptr && owned_) api_->txn_rollback(txn_);
   }
+
+  // A service joining its caller's transaction works through a borrowed Txn:
+  // same statements, but the caller alone commits or rolls back.
+  static Txn borrow(const bz_host_api* api, bz_txn* txn) { return Txn(api, txn, false); }
+  bool owned() const { return owned_; }
 
   Result<Stmt> prepare(std::string_view sql) {
     bz_stmt* stmt = nullptr;
@@ -172,6 +179,9 @@ class Txn {
   bz_txn* raw() const { return txn_; }
 
   Status commit() {
+    if (!owned_) {
+      return Error(BZ_INTERNAL, "BORROWED_TXN", "a joined transaction is committed by its owner");
+    }
     char err[256] = {0};
     bz_status st = api_->txn_commit(txn_, err, sizeof(err));
     txn_ = nullptr;
@@ -181,12 +191,14 @@ class Txn {
 
  private:
   friend class Host;
-  Txn(const bz_host_api* api, bz_txn* txn) : api_(api), txn_(txn) {}
+  friend class EventContext;
+  Txn(const bz_host_api* api, bz_txn* txn, bool owned = true) : api_(api), txn_(txn), owned_(owned) {}
   bool has_timers() const {
     return api_->struct_size >= offsetof(bz_host_api, timer_cancel) + sizeof(void*);
   }
   const bz_host_api* api_;
   bz_txn* txn_;
+  bool owned_;
 };
 
 // ---- cache-aside helpers (the same rules and value format as the host's
@@ -237,6 +249,50 @@ inline std::optional<std::optional<std::string>> decode_cached(std::string_view 
   }
   return std::nullopt;
 }
+
+// An event delivered to a subscription (ABI 1.2).
+struct Event {
+  std::string_view topic;
+  std::string_view payload;  // JSON text
+  int64_t id = 0;            // the idempotency key (the host records it in the inbox)
+  uint32_t origin_shard = 0;
+  uint64_t sequence = 0;     // per origin database
+  int64_t created_ms = 0;
+
+  template <class T>
+  Result<T> json_as() const {
+    Json doc = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return invalid_argument("INVALID_JSON", "event payload is not JSON");
+    try {
+      return doc.get<T>();
+    } catch (const std::exception& e) {
+      return invalid_argument("INVALID_EVENT", e.what());
+    }
+  }
+};
+
+// One delivery of one event to one subscription.
+class EventContext {
+ public:
+  EventContext(const bz_host_api* api, bz_event_ctx* ctx) : api_(api), ctx_(ctx) {}
+
+  // Begins the effect's write transaction on `shard` together with this event's
+  // inbox row. An empty optional means an earlier delivery already committed
+  // the effect: do nothing and return ok.
+  Result<std::optional<Txn>> begin(uint32_t shard) {
+    bz_txn* txn = nullptr;
+    int already = 0;
+    char err[256] = {0};
+    bz_status st = api_->event_txn_begin(ctx_, shard, &txn, &already, err, sizeof(err));
+    if (st != BZ_OK) return Error(st, "DATABASE_ERROR", err);
+    if (already != 0) return std::optional<Txn>();
+    return std::optional<Txn>(Txn(api_, txn));
+  }
+
+ private:
+  const bz_host_api* api_;
+  bz_event_ctx* ctx_;
+};
 
 // The host services handed to a plugin at init. Cheap to copy; valid for the
 // life of the process; every member may be called from any request thread.
@@ -352,6 +408,40 @@ class Host {
       cache_set(key, encode_cached(*loaded), ttl);
     }
     return loaded;
+  }
+
+  // Broadcasts a best-effort signal to every worker (see plugin.h).
+  Status signal(std::string_view topic, const Json& payload) const {
+    std::string text = payload.dump();
+    char err[256] = {0};
+    bz_status st = api_->signal_publish(host_, to_bz(topic), to_bz(text), err, sizeof(err));
+    if (st != BZ_OK) return Error(st, "BAD_SIGNAL", err);
+    return ok_status();
+  }
+
+  // Calls another plugin's service by name ("coupons.lock"). Pass the open
+  // transaction to let the callee join it (same database: one commit for
+  // both); UNAVAILABLE "SERVICE_UNAVAILABLE" when no plugin offers `name`.
+  Result<Json> call(const char* name, const Json& input, const Txn* txn = nullptr,
+                    const bz_request* req = nullptr) const {
+    std::string text = input.dump();
+    bz_buf* out = api_->buf_new();
+    char err[256] = {0};
+    bz_status st = api_->service_call(host_, req, name, to_bz(text), txn != nullptr ? txn->raw() : nullptr,
+                                      out, err, sizeof(err));
+    std::string answer(view(api_->buf_view(out)));
+    api_->buf_free(out);
+    if (st != BZ_OK) {
+      // A callee's own error envelope keeps its code; otherwise name the failure.
+      Json doc = Json::parse(answer, nullptr, false);
+      if (doc.is_object() && doc.contains("code") && doc["code"].is_string()) {
+        return Error(st, doc["code"].get<std::string>(), doc.value("message", std::string(err)));
+      }
+      return Error(st, st == BZ_UNAVAILABLE ? "SERVICE_UNAVAILABLE" : "SERVICE_FAILED", err);
+    }
+    Json doc = Json::parse(answer, nullptr, false);
+    if (doc.is_discarded()) return internal_error(std::string("service ") + name + " answered non-JSON");
+    return doc;
   }
 
   // Begins a transaction; `req` bounds the wait for the write lock by the
@@ -631,7 +721,107 @@ bz_status self_test(void* ctx, char* err, size_t err_len) {
   }
 }
 
+template <class M>
+struct event_traits;
+template <class P, class R>
+struct event_traits<R (P::*)(const Event&, EventContext&)> {
+  using plugin_type = P;
+};
+
+template <auto Handler>
+bz_status event_trampoline(void* ctx, const bz_event* ev, bz_event_ctx* ectx, char* err,
+                           size_t err_len) {
+  using P = typename event_traits<decltype(Handler)>::plugin_type;
+  auto* holder = static_cast<Holder<P>*>(ctx);
+  try {
+    Event event{view(ev->topic), view(ev->payload), ev->id, ev->origin_shard, ev->sequence,
+                ev->created_ms};
+    EventContext context(holder->api, ectx);
+    Status s = (holder->plugin.*Handler)(event, context);
+    if (s.ok()) return BZ_OK;
+    copy_error(s.error().message().c_str(), err, err_len);
+    return s.error().status();
+  } catch (const std::exception& e) {
+    copy_error(e.what(), err, err_len);
+  } catch (...) {
+    copy_error("unknown exception in event handler", err, err_len);
+  }
+  return BZ_INTERNAL;
+}
+
 }  // namespace detail
+
+// What a service handler receives: the caller's input, its request (may be
+// null) and, when the caller passed one, its open transaction to join.
+struct ServiceCall {
+  Json input;
+  const bz_request* request = nullptr;
+  bz_txn* caller_txn = nullptr;
+  const bz_host_api* api = nullptr;
+
+  // The caller's transaction if it is on `shard` (join it: one commit for
+  // both); otherwise nullopt and the service opens its own.
+  std::optional<Txn> join(uint32_t shard) const {
+    if (caller_txn == nullptr || api->txn_shard(caller_txn) != shard) return std::nullopt;
+    return Txn::borrow(api, caller_txn);
+  }
+};
+
+namespace detail {
+
+template <class M>
+struct service_traits;
+template <class P, class R>
+struct service_traits<R (P::*)(const ServiceCall&)> {
+  using plugin_type = P;
+};
+
+template <auto Handler>
+bz_status service_trampoline(void* ctx, const bz_request* req, bz_str input, bz_txn* txn,
+                             bz_buf* out, char* err, size_t err_len) {
+  using P = typename service_traits<decltype(Handler)>::plugin_type;
+  auto* holder = static_cast<Holder<P>*>(ctx);
+  const bz_host_api* api = holder->api;
+  try {
+    Json doc = Json::parse(view(input), nullptr, false);
+    if (doc.is_discarded()) {
+      copy_error("service input is not JSON", err, err_len);
+      return BZ_INVALID_ARGUMENT;
+    }
+    ServiceCall call{std::move(doc), req, txn, api};
+    Result<Json> r = (holder->plugin.*Handler)(call);
+    if (!r.ok()) {
+      std::string envelope = Json{{"code", r.error().code()}, {"message", r.error().message()}}.dump();
+      api->buf_append(out, to_bz(envelope));
+      copy_error(r.error().message().c_str(), err, err_len);
+      return r.error().status();
+    }
+    std::string text = r->dump();
+    api->buf_append(out, to_bz(text));
+    return BZ_OK;
+  } catch (const std::exception& e) {
+    copy_error(e.what(), err, err_len);
+  } catch (...) {
+    copy_error("unknown exception in service", err, err_len);
+  }
+  return BZ_INTERNAL;
+}
+
+}  // namespace detail
+
+// A service bound to `Result<Json> P::f(const ServiceCall&)`, named
+// "<plugin>.<verb>".
+template <auto Handler>
+constexpr bz_service service(const char* name) {
+  return bz_service{name, &detail::service_trampoline<Handler>};
+}
+
+// A subscription bound to `Status P::f(const Event&, EventContext&)`. The topic
+// prefix ends with '.'; `name` is unique in the plugin and keys the inbox.
+template <auto Handler>
+constexpr bz_subscription subscription(const char* name, const char* topic_prefix) {
+  return bz_subscription{name, topic_prefix, &detail::event_trampoline<Handler>};
+}
 
 // One route table entry bound to a member function `Result<Reply> P::f(const Request&)`.
 template <auto Handler>
@@ -657,7 +847,7 @@ class Describe {
       : p_{BZ_ABI_VERSION, sizeof(bz_plugin), name,    version, &detail::init<P>,
            &detail::shutdown<P>, nullptr,        0,       &detail::self_test<P>,
            nullptr,              0,              nullptr, 0,
-           nullptr,              0} {}
+           nullptr,              0,              nullptr, 0} {}
   template <size_t N>
   constexpr Describe with_routes(const bz_route (&routes)[N]) const {
     Describe d = *this;
@@ -684,6 +874,13 @@ class Describe {
     Describe d = *this;
     d.p_.services = services;
     d.p_.service_count = N;
+    return d;
+  }
+  template <size_t N>
+  constexpr Describe with_signals(const bz_subscription (&handlers)[N]) const {
+    Describe d = *this;
+    d.p_.signal_handlers = handlers;
+    d.p_.signal_handler_count = N;
     return d;
   }
   constexpr operator bz_plugin() const { return p_; }  // NOLINT: the point of the builder

@@ -1,12 +1,49 @@
 #include "background/tasks.h"
 
+#include <zmq.hpp>
+
+#include "events/event_consumer.h"
+#include "events/event_wire.h"
+#include "events/outbox_relay.h"
+#include "events/replay_server.h"
+#include "events/signal_bus.h"
 #include "timers/timer_runner.h"
 
 namespace bazaar::host {
+namespace {
+
+std::vector<ConsumerSpec> consumers_of(const PluginSet& plugins) {
+  std::vector<ConsumerSpec> out;
+  for (const LoadedPlugin& p : plugins.plugins()) {
+    if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;
+    for (size_t i = 0; i < p.def->subscription_count; ++i) {
+      const bz_subscription& s = p.def->subscriptions[i];
+      out.push_back({p.info.name + "." + s.name, s.topic_prefix, s.handler, p.ctx, p.host.get()});
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<std::unique_ptr<BackgroundTask>> make_background_tasks(const BackgroundContext& ctx) {
   std::vector<std::unique_ptr<BackgroundTask>> tasks;
   const HostServices& services = *ctx.services;
+  auto node = static_cast<uint32_t>(ctx.config->node_id);
+  BusEndpoints bus = bus_endpoints(ctx.config->state_dir, ctx.generation);
+  // One ZeroMQ context per process, shared by the tasks' sockets (each socket
+  // stays on its task's thread).
+  auto zmq_ctx = std::make_shared<zmq::context_t>(1);
+  tasks.push_back(std::make_unique<ReplayServer>(zmq_ctx, bus.replay, services, node));
+  tasks.push_back(std::make_unique<OutboxRelay>(zmq_ctx, bus.publish, services, node));
+  std::vector<SignalHandler> signal_handlers = signal_handlers_of(*ctx.plugins);
+  if (!signal_handlers.empty()) {
+    tasks.push_back(std::make_unique<SignalListener>(bus.subscribe, services, std::move(signal_handlers)));
+  }
+  std::vector<ConsumerSpec> consumers = consumers_of(*ctx.plugins);
+  if (!consumers.empty()) {
+    tasks.push_back(std::make_unique<EventConsumer>(zmq_ctx, bus, services, node, std::move(consumers)));
+  }
   if (services.shards != nullptr) {
     TimerRunnerOptions timers;
     timers.poll_ms = ctx.config->timer_poll_ms;

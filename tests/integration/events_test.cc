@@ -1,0 +1,192 @@
+// Events over the real bus: outbox -> relay -> master proxy -> consumer with
+// inbox, gap replay and cursors, while the background worker is SIGKILLed.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "stack.h"
+
+namespace bazaar::testing {
+namespace {
+
+using nlohmann::json;
+
+pid_t background_pid(const Stack& stack) {
+  std::string out;
+  if (stack.ctl("status", &out) != 0) return 0;
+  const json status = json::parse(out);
+  for (const auto& w : status["workers"]) {
+    if (w["role"] == "background" && w["ready"] == true && w["draining"] == false) return w["pid"];
+  }
+  return 0;
+}
+
+json stats(const Stack& stack) {
+  HttpResult r = stack.get("/api/v1/fxev/stats");
+  return r.status == 200 ? json::parse(r.body) : json::object();
+}
+
+int64_t applied(const Stack& stack) { return stats(stack).value("applied", int64_t{-1}); }
+
+bool publish(const Stack& stack, const std::string& topic, int count, int key) {
+  HttpResult r = stack.post("/api/v1/fxev/publish",
+                            json{{"topic", topic}, {"count", count}, {"key", key}}.dump());
+  return r.status == 200;
+}
+
+// (origin shard, seq) of every applied tick, ordered by when it was applied.
+std::map<int64_t, std::vector<int64_t>> application_order(const Stack& stack) {
+  std::vector<std::tuple<int64_t, int64_t, int64_t>> rows;  // applied_ns, origin, seq
+  for (int s = 0; s < 8; ++s) {
+    char file[64];
+    snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2((stack.dir() + file).c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << "cannot open " << file;
+      sqlite3_close(db);
+      continue;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT applied_ns, origin_shard, seq FROM fxev_applied", -1, &stmt, nullptr);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      rows.emplace_back(sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
+                        sqlite3_column_int64(stmt, 2));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+  }
+  std::sort(rows.begin(), rows.end());
+  std::map<int64_t, std::vector<int64_t>> by_origin;
+  for (const auto& [ns, origin, seq] : rows) by_origin[origin].push_back(seq);
+  return by_origin;
+}
+
+TEST(EventsTest, TenThousandEventsApplyExactlyOnceInOrderWhileTheConsumerIsKilled) {
+  StackOptions options;
+  options.plugins = {"fxev"};
+  options.shard_sync_normal = true;  // durability is the storage test's subject, not this one's
+  auto stack = Stack::start(options);
+  ASSERT_NE(stack, nullptr);
+
+  // 100 batches of 100 events over 25 keys (so several per origin shard), from 4 threads.
+  std::atomic<int> batches{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> publishers;
+  for (int t = 0; t < 4; ++t) {
+    publishers.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        if (!publish(*stack, "fxev.tick.", 100, (t * 25 + i) % 25)) ++failed;
+        ++batches;
+      }
+    });
+  }
+  // Kill the consumer three times mid-stream, each time after it made progress.
+  int64_t last = 0;
+  for (int kill_round = 0; kill_round < 3; ++kill_round) {
+    ASSERT_TRUE(eventually([&] { return applied(*stack) > last + 200; }, 60000)) << "no progress";
+    pid_t victim = background_pid(*stack);
+    ASSERT_GT(victim, 0);
+    ASSERT_EQ(kill(victim, SIGKILL), 0);
+    ASSERT_TRUE(eventually([&] {
+      pid_t next = background_pid(*stack);
+      return next > 0 && next != victim;
+    }, 20000)) << "background worker not replaced";
+    last = applied(*stack);
+  }
+  for (auto& p : publishers) p.join();
+  ASSERT_EQ(failed.load(), 0);
+
+  EXPECT_TRUE(eventually([&] { return applied(*stack) == 10000; }, 120000))
+      << "applied " << applied(*stack) << " of 10000";
+  EXPECT_EQ(applied(*stack), 10000);  // and not more: each applied once
+
+  for (const auto& [origin, seqs] : application_order(*stack)) {
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << "origin " << origin << " out of order";
+  }
+  HttpResult metrics = stack->get("/metrics");
+  EXPECT_NE(metrics.body.find("bazaar_worker_crashes_total{role=\"background\"} 3"), std::string::npos)
+      << metrics.body;
+}
+
+TEST(EventsTest, ALateConsumerCatchesUpByReplay) {
+  StackOptions options;
+  options.plugins = {"fxev"};
+  options.shard_sync_normal = true;
+  auto stack = Stack::start(options);
+  ASSERT_NE(stack, nullptr);
+  for (int key = 0; key < 5; ++key) ASSERT_TRUE(publish(*stack, "fxev.tick.", 100, key));
+  ASSERT_TRUE(eventually([&] { return applied(*stack) == 500; }, 60000));
+
+  stack->install_plugin("fxlate");
+  std::string out;
+  ASSERT_EQ(stack->ctl("reload", &out), 0) << out;
+  auto late_count = [&] {
+    HttpResult r = stack->get("/api/v1/fxlate/count");
+    return r.status == 200 ? json::parse(r.body).value("applied", -1) : -1;
+  };
+  EXPECT_TRUE(eventually([&] { return late_count() == 500; }, 60000)) << late_count();
+  HttpResult metrics = stack->get("/metrics");
+  EXPECT_EQ(metrics.body.find("bazaar_events_replayed_total 0\n"), std::string::npos)
+      << "the late consumer can only have seen the events by replay";
+  EXPECT_EQ(applied(*stack), 500) << "the first consumer must not apply anything twice";
+}
+
+TEST(EventsTest, APrefixSubscriptionNeverSeesALongerTopicName) {
+  StackOptions options;
+  options.plugins = {"fxev"};
+  options.shard_sync_normal = true;
+  auto stack = Stack::start(options);
+  ASSERT_NE(stack, nullptr);
+  // Same key, so one origin: the m12 events come before the m1 ones in its sequence.
+  ASSERT_TRUE(publish(*stack, "m12.x.", 5, 9));
+  ASSERT_TRUE(publish(*stack, "m12.", 5, 9));
+  ASSERT_TRUE(publish(*stack, "m1.x.", 3, 9));
+  ASSERT_TRUE(publish(*stack, "m1.", 1, 9));
+  ASSERT_TRUE(eventually([&] { return stats(*stack).value("m1_seen", 0) == 4; }, 30000));
+  EXPECT_EQ(stats(*stack).value("m12_leaks", -1), 0);
+
+  // Topics are validated at publish time: no delimiter, no event, no row.
+  HttpResult bad = stack->post("/api/v1/fxev/publish", R"({"topic":"m1","count":1,"key":9})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("BAD_EVENT"), std::string::npos);
+}
+
+TEST(EventsTest, ASignalReachesEveryWorker) {
+  StackOptions options;
+  options.plugins = {"fxev"};
+  options.shard_sync_normal = true;
+  auto stack = Stack::start(options);  // 2 request workers + 1 background worker
+  ASSERT_NE(stack, nullptr);
+  auto workers_that_heard = [&] {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((stack->dir() + "/data/shard-000.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* stmt = nullptr;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(db, "SELECT count(DISTINCT pid) FROM fxev_signals WHERE topic = 'fxev.cfg.rules.'",
+                           -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      n = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return n;
+  };
+  // Signals are best effort (a subscriber still connecting misses one), so the
+  // sender repeats the hint until every worker has acted on it, as a real
+  // sender's periodic reconciliation would.
+  EXPECT_TRUE(eventually([&] {
+    stack->post("/api/v1/fxev/signal", R"({"topic":"fxev.cfg.rules."})");
+    return workers_that_heard() == 3;
+  }, 20000)) << workers_that_heard();
+  HttpResult bad = stack->post("/api/v1/fxev/signal", R"({"topic":"no-delimiter"})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+}
+
+}  // namespace
+}  // namespace bazaar::testing

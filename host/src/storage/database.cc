@@ -87,9 +87,8 @@ Status Database::exec(std::string_view sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
-    std::string message = err != nullptr ? err : sqlite3_errstr(rc);
-    sqlite3_free(err);
-    return error(rc, message);
+    sqlite3_free(err);  // the same text error() reads from the connection
+    return error(rc, "exec");
   }
   return ok_status();
 }

@@ -59,7 +59,9 @@ class Database {
   // closes; only one user of a given SQL text at a time.
   Result<sqlite3_stmt*> prepare(std::string_view sql);
 
-  // Busy waits end at this host-clock time (0: busy_limit_ms from now).
+  // Busy waits end at this time on the *monotonic* clock (steady_clock, ms), not
+  // the host clock, so a moved test clock cannot stretch or cut them; 0 means
+  // busy_limit_ms from the first wait. Callers convert a request deadline.
   void set_deadline(int64_t deadline_mono_ms) { deadline_mono_ms_ = deadline_mono_ms; }
 
   // Resets every statement still in progress. A SELECT stepped but not run to

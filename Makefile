@@ -16,7 +16,7 @@ deps:
 	@scripts/deps.sh
 
 build: deps
-	@cmake --preset release >/dev/null && cmake --build --preset release
+	@cmake --preset release >/dev/null && cmake --build --preset release --target runtime
 
 clean:
 	rm -rf build run

@@ -10,26 +10,19 @@ dir="$here/run"
 
 scripts/deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
-
-mkdir -p "$dir/log" "$dir/run"
-user_flag=()
-[[ $(id -u) -eq 0 ]] && user_flag=(-u root)
-memcached -l 127.0.0.1 -p "$memcached_port" -U 0 -m 64 "${user_flag[@]}" >>"$dir/log/memcached.log" 2>&1 &
-echo $! >"$dir/run/memcached.pid"
+cmake --build --preset release --target runtime
 
 stop() {
   trap - INT TERM EXIT
   echo
   echo "stopping..."
-  scripts/stack.sh stop "$dir" || true
-  kill "$(<"$dir/run/memcached.pid")" 2>/dev/null || true
-  rm -f "$dir/run/memcached.pid"
+  scripts/stack.sh stop "$dir" || true  # nginx, bazaar-host and memcached
 }
 trap stop INT TERM EXIT
 
 plugins=$(cd build/release/plugins && ls *.so | sed 's/\.so$//' | tr '\n' ' ')
-BUILD_DIR=build/release PLUGINS="$plugins" TEST_CLOCK=off scripts/stack.sh start "$dir" "$port"
+BUILD_DIR=build/release PLUGINS="$plugins" TEST_CLOCK=off MEMCACHED=on MEMCACHED_PORT="$memcached_port" \
+  scripts/stack.sh start "$dir" "$port"
 ctl="build/release/bin/bazaarctl --config $dir/bazaar.conf"
 user_token=$($ctl token --role user --sub 1001 --ttl 86400)
 ops_token=$($ctl token --role ops --sub 1 --ttl 86400)
@@ -38,7 +31,7 @@ cat <<EOT
 
 Bazaar is running: http://127.0.0.1:$port   (memcached 127.0.0.1:$memcached_port)
   plugins:  $plugins
-  logs:     $dir/log/   state: $dir/state/
+  logs:     $dir/log/   state: $dir/state/   data (SQLite shards): $dir/data/
 
 Try:
   curl -s http://127.0.0.1:$port/api/v1/hello

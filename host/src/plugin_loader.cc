@@ -156,8 +156,8 @@ Result<const bz_plugin*> open_plugin(const std::string& path) {
   if (!valid_plugin_name(plugin->name)) {
     return load_error(path, "plugin name must match [a-z][a-z0-9_]{0,63}");
   }
-  if (std::string_view(plugin->name) == "host") {
-    return load_error(path, "the name 'host' is reserved for the host's own schema and metrics");
+  if (std::string_view(plugin->name) == "host" || std::string_view(plugin->name) == "host_meta") {
+    return load_error(path, "the names 'host' and 'host_meta' are reserved for the host's own schema");
   }
   if (plugin->version == nullptr || plugin->init == nullptr) {
     return load_error(path, "plugin has no version or no init function");

@@ -9,10 +9,8 @@
 #include <thread>
 
 #include "events/event_wire.h"
+#include "events/zmq_fwd.h"
 
-namespace zmq {
-class context_t;
-}
 
 namespace bazaar::host {
 

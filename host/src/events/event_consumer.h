@@ -20,12 +20,9 @@
 
 #include "background/background_task.h"
 #include "events/event_wire.h"
+#include "events/zmq_fwd.h"
 #include "host_api.h"
 
-namespace zmq {
-class context_t;
-class socket_t;
-}  // namespace zmq
 
 namespace bazaar::host {
 

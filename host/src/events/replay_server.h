@@ -6,12 +6,9 @@
 #include <string>
 
 #include "background/background_task.h"
+#include "events/zmq_fwd.h"
 #include "host_api.h"
 
-namespace zmq {
-class context_t;
-class socket_t;
-}  // namespace zmq
 
 namespace bazaar::host {
 

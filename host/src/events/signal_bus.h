@@ -14,12 +14,9 @@
 #include <vector>
 
 #include "background/background_task.h"
+#include "events/zmq_fwd.h"
 #include "host_api.h"
 
-namespace zmq {
-class context_t;
-class socket_t;
-}  // namespace zmq
 
 namespace bazaar::host {
 

@@ -20,8 +20,7 @@ std::vector<MigrationFile> to_files(const EmbeddedMigration (&list)[N]) {
 
 }  // namespace
 
-std::vector<MigrationFile> host_migrations(SchemaScope scope) {
-  return scope == SchemaScope::kShard ? to_files(k_shard) : to_files(k_meta);
-}
+std::vector<MigrationFile> host_migrations_all() { return to_files(k_all); }
+std::vector<MigrationFile> host_migrations_meta() { return to_files(k_meta); }
 
 }  // namespace bazaar::host

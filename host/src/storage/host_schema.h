@@ -1,5 +1,6 @@
-// The host's own migrations (outbox, inbox, timers, event cursors), compiled in
-// from schema/host/ and applied under the plugin name "host" before any plugin's.
+// The host's own migrations, compiled in from schema/host/ and applied before
+// any plugin's: schema/host/all/ to every database (shards and meta) under the
+// name "host"; schema/host/meta/ to meta.db only, under the name "host_meta".
 #pragma once
 
 #include <vector>
@@ -8,6 +9,9 @@
 
 namespace bazaar::host {
 
-std::vector<MigrationFile> host_migrations(SchemaScope scope);
+// Every database's host tables (outbox, inbox, timers).
+std::vector<MigrationFile> host_migrations_all();
+// Meta-only host tables (event cursors).
+std::vector<MigrationFile> host_migrations_meta();
 
 }  // namespace bazaar::host

@@ -115,23 +115,30 @@ Result<int> apply_migrations(Database& db, const std::string& plugin,
 Status migrate_node(ShardSet& shards, const std::string& schema_dir,
                     const std::vector<std::string>& plugins, int64_t now_ms) {
   std::vector<ConnectionPool*> pools = shards.all();
-  std::vector<std::string> all = {"host"};
-  all.insert(all.end(), plugins.begin(), plugins.end());
-  for (const std::string& plugin : all) {
-    bool host = plugin == "host";
-    auto shard_files = host ? host_migrations(SchemaScope::kShard)
-                            : list_migrations(schema_dir, plugin, SchemaScope::kShard);
+  ConnectionPool* meta = pools.back();
+  // (plugin name as recorded, files for every shard, files for meta)
+  struct Plan {
+    std::string name;
+    std::vector<MigrationFile> shard_files;
+    std::vector<MigrationFile> meta_files;
+  };
+  std::vector<Plan> plans;
+  plans.push_back({"host", host_migrations_all(), host_migrations_all()});
+  plans.push_back({"host_meta", {}, host_migrations_meta()});
+  for (const std::string& plugin : plugins) {
+    auto shard_files = list_migrations(schema_dir, plugin, SchemaScope::kShard);
     if (!shard_files.ok()) return shard_files.error();
-    auto meta_files = host ? host_migrations(SchemaScope::kMeta)
-                           : list_migrations(schema_dir, plugin, SchemaScope::kMeta);
+    auto meta_files = list_migrations(schema_dir, plugin, SchemaScope::kMeta);
     if (!meta_files.ok()) return meta_files.error();
-    for (size_t i = 0; i < pools.size(); ++i) {
-      bool is_meta = i + 1 == pools.size();
-      const auto& files = is_meta ? *meta_files : *shard_files;
+    plans.push_back({plugin, std::move(*shard_files), std::move(*meta_files)});
+  }
+  for (const Plan& plan : plans) {
+    for (ConnectionPool* pool : pools) {
+      const auto& files = pool == meta ? plan.meta_files : plan.shard_files;
       if (files.empty()) continue;
-      auto lease = pools[i]->lease();
+      auto lease = pool->lease();
       if (!lease.ok()) return lease.error();
-      auto applied = apply_migrations(**lease, plugin, files, now_ms);
+      auto applied = apply_migrations(**lease, plan.name, files, now_ms);
       if (!applied.ok()) return applied.error();
     }
   }

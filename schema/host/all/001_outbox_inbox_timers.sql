@@ -1,4 +1,4 @@
--- The host's own tables, in every shard (and, through meta/001, in meta.db).
+-- The host's own tables, in every database: each shard and meta.db.
 --
 -- bazaar_outbox: events written in the same transaction as the change that
 -- caused them. `seq` is AUTOINCREMENT: assigned inside the write transaction

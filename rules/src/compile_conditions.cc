@@ -1,6 +1,7 @@
 // Condition trees: <all>, <any>, <not> and the comparisons, compiled to the
 // flat pre-order node array of Program.
 #include "compiler.h"
+#include "quoting.h"
 
 #include "literals.h"
 #include "text_ops.h"
@@ -37,15 +38,6 @@ constexpr std::array<OpName, 13> kLeafOps{{
 constexpr std::array<std::string_view, 16> kConditionNames = {
     "all", "any", "not", "eq", "ne", "lt", "le", "gt", "ge", "between",
     "in", "not-in", "contains", "starts-with", "ends-with", "exists"};
-
-std::string in_quotes(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '\'';
-  out += text;
-  out += '\'';
-  return out;
-}
 
 bool is_number_type(FactType type) {
   return type == FactType::kInteger || type == FactType::kMoney || type == FactType::kTimestamp;

@@ -1,4 +1,5 @@
 #include "compiler.h"
+#include "quoting.h"
 
 #include "literals.h"
 #include "prescan.h"
@@ -14,15 +15,6 @@ constexpr std::int64_t kMaxPriority = 1'000'000'000;
 constexpr std::int64_t kMaxThreshold = 1'000'000'000;
 constexpr std::int64_t kMaxPoints = 1'000'000;
 constexpr std::int64_t kMaxVersion = 2'147'483'647;
-
-std::string in_quotes(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '\'';
-  out += text;
-  out += '\'';
-  return out;
-}
 
 template <class Names>
 std::string join(const Names& names, std::string_view before,

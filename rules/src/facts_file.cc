@@ -1,4 +1,5 @@
 #include "facts_file.h"
+#include "quoting.h"
 
 #include "literals.h"
 #include "source_map.h"
@@ -11,15 +12,6 @@ namespace bazaar::rules {
 namespace {
 
 using nlohmann::json;
-
-std::string in_quotes(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '\'';
-  out += text;
-  out += '\'';
-  return out;
-}
 
 std::optional<std::int64_t> as_int64(const json& value) {
   if (value.is_number_unsigned()) {

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "process.h"
@@ -24,6 +25,11 @@ namespace {
 constexpr int64_t kStableRunMs = 10'000;   // a worker that lived this long was not crash-looping
 constexpr int64_t kKillGraceMs = 2'000;    // after the drain time-out, before SIGKILL
 constexpr int64_t kFastStopMs = 1'000;
+// The master saves the highest id millisecond this often, and a restarted
+// master starts ids above the saved value plus this margin (> the interval),
+// so ids stay unique across a node restart even if the clock stepped back.
+constexpr int64_t kIdFloorSaveMs = 5'000;
+constexpr int64_t kIdFloorMarginMs = 10'000;
 
 std::string role_label(WorkerRole role) {
   return SharedMetrics::label("role", role == WorkerRole::kRequest ? "request" : "background");
@@ -75,6 +81,7 @@ bool Master::setup() {
     return false;
   }
   metrics_.emplace(std::move(*metrics));
+  load_id_floor();
 
   sigset_t set;
   sigemptyset(&set);
@@ -123,6 +130,7 @@ int Master::run() {
   }
   if (!start_generation(std::move(*gen))) return 1;
   loop();
+  save_id_floor();
   bus_.stop();
   unlink(config_.listen_socket.c_str());
   unlink(config_.control_socket.c_str());
@@ -267,7 +275,31 @@ void Master::on_ready_pipe(pid_t pid) {
   }
 }
 
+void Master::load_id_floor() {
+  std::ifstream in(config_.state_dir + "/id-floor");
+  int64_t saved = 0;
+  if (!(in >> saved) || saved <= 0) return;
+  for (auto& floor : metrics_->node().id_floor_ms) floor = saved + kIdFloorMarginMs;
+}
+
+void Master::save_id_floor() {
+  int64_t highest = 0;
+  for (const auto& floor : metrics_->node().id_floor_ms) highest = std::max(highest, floor.load());
+  if (highest <= 0) return;
+  std::string path = config_.state_dir + "/id-floor";
+  {
+    std::ofstream out(path + ".tmp", std::ios::trunc);
+    out << highest << "\n";
+    if (!out) return;
+  }
+  std::rename((path + ".tmp").c_str(), path.c_str());
+}
+
 void Master::on_timers(int64_t now) {
+  if (now >= next_floor_save_ms_) {
+    next_floor_save_ms_ = now + kIdFloorSaveMs;
+    save_id_floor();
+  }
   if (pending_ && now >= pending_deadline_ms_) {
     fail_pending("workers of the new generation were not ready within ready_timeout_ms");
   }

@@ -72,6 +72,9 @@ class Master {
   bool spawn_worker(const Generation& gen, WorkerRole role, int slot);
   void drain(WorkerProc& proc, int64_t now);
   void publish_node_state();
+  // Id floors survive a node restart through state_dir/id-floor (see ids).
+  void load_id_floor();
+  void save_id_floor();
   void answer_waiters(const std::string& json);
   std::string status_json() const;
   int slot_count() const { return config_.workers + 1; }  // request workers + background
@@ -94,6 +97,7 @@ class Master {
   std::vector<SlotHealth> slots_;
   std::vector<int> reload_waiters_;
   EventBusProxy bus_;
+  int64_t next_floor_save_ms_ = 0;
 };
 
 // Monotonic milliseconds, for the master's own timers.

@@ -114,6 +114,7 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
                     shell_quote(source_dir() + "/scripts/stack.sh") + " start " +
                     shell_quote(stack->dir_) + " " + std::to_string(stack->port_) + " 2>&1";
   std::string out;
+  stack->start_command_ = cmd;
   if (run(cmd, &out) != 0) {
     ADD_FAILURE() << "stack.sh start failed:\n" << out;
     return nullptr;
@@ -129,6 +130,17 @@ Stack::~Stack() {
   } else {
     fprintf(stderr, "stack state kept for inspection in %s\n", dir_.c_str());
   }
+}
+
+bool Stack::restart(const std::function<void()>& between) {
+  std::string out;
+  run(shell_quote(source_dir() + "/scripts/stack.sh") + " stop " + shell_quote(dir_) + " 2>&1", &out);
+  if (between) between();
+  if (run(start_command_, &out) != 0) {
+    ADD_FAILURE() << "stack.sh start (restart) failed:\n" << out;
+    return false;
+  }
+  return true;
 }
 
 pid_t Stack::host_pid() const { return read_pid(dir_ + "/run/host.pid"); }

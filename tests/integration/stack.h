@@ -48,6 +48,9 @@ class Stack {
   void install_plugin(const std::string& fixture_name) const;  // copy into plugin_dir
   void remove_plugin(const std::string& fixture_name) const;
   std::string read_log() const;  // the host's JSON log
+  // Stops nginx and the host, runs `between` (e.g. to edit state), starts them
+  // again on the same folder and port. False (with a test failure) if it cannot.
+  bool restart(const std::function<void()>& between = {});
 
   // The stack's memcached (StackOptions::memcached): its PID (0 if none),
   // stop (SIGKILL), start again on the same port, flush everything.
@@ -58,6 +61,7 @@ class Stack {
 
  private:
   Stack() = default;
+  std::string start_command_;
   std::string dir_;
   int port_ = 0;
 };

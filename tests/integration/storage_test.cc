@@ -133,6 +133,31 @@ TEST(StorageTest, AcknowledgedWritesSurviveAWorkerKilledMidBurst) {
   }
 }
 
+TEST(StorageTest, IdsStayAboveTheSavedFloorAfterANodeRestart) {
+  auto stack = Stack::start();
+  ASSERT_NE(stack, nullptr);
+  auto alice = auth(*stack, 42);
+  HttpResult first = stack->post("/api/v1/fx/notes", R"({"text":"before"})", alice);
+  ASSERT_EQ(first.status, 201) << first.body;
+  int64_t id1 = std::stoll(json::parse(first.body)["id"].get<std::string>());
+  // As if the wall clock went back an hour while the node was down: the saved
+  // floor lies an hour ahead of the ids the clock would now produce.
+  int64_t floor = (id1 >> 23) + 3'600'000;
+  ASSERT_TRUE(stack->restart([&] {
+    std::ofstream(stack->dir() + "/state/id-floor", std::ios::trunc) << floor << "\n";
+  }));
+  HttpResult second = stack->post("/api/v1/fx/notes", R"({"text":"after"})", alice);
+  ASSERT_EQ(second.status, 201) << second.body;
+  int64_t id2 = std::stoll(json::parse(second.body)["id"].get<std::string>());
+  EXPECT_GT(id2 >> 23, floor) << "an id after the restart is not above the saved floor";
+  // The node keeps saving its floor for the next restart.
+  EXPECT_TRUE(eventually([&] {
+    std::ifstream in(stack->dir() + "/state/id-floor");
+    int64_t saved = 0;
+    return (in >> saved) && saved >= (id2 >> 23);
+  }));
+}
+
 TEST(StorageTest, AFailingMigrationRefusesTheReloadAndChangesNothing) {
   auto stack = Stack::start();
   ASSERT_NE(stack, nullptr);

@@ -7,7 +7,9 @@
 namespace bazaar::host {
 namespace {
 constexpr size_t kBatch = 500;
-constexpr int64_t kBusyWaitMs = 0;
+// While busy, a short pause between rounds lets events gather into larger
+// batches: one position update per batch instead of one per few events.
+constexpr int64_t kBusyWaitMs = 2;
 constexpr int64_t kIdleWaitMs = 5;
 constexpr uint64_t kUnknown = UINT64_MAX;
 }  // namespace
@@ -46,7 +48,7 @@ size_t OutboxRelay::relay(uint32_t shard, uint64_t& position) {
   int64_t age = services_.clock->now_ms() - events->front().created_ms;
   if (age > round_lag_ms_) round_lag_ms_ = age;
   uint64_t last = events->back().seq;
-  if (outbox::mark_published(**lease, position, last).ok()) position = last;
+  if (outbox::mark_published(**lease, last).ok()) position = last;
   published_.add(events->size());
   return events->size();
 }

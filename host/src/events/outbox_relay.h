@@ -1,5 +1,5 @@
 // Background task: publishes every database's committed outbox rows, in seq
-// order, on the node's bus, and remembers how far it got (published = 1).
+// order, on the node's bus, and remembers how far it got (bazaar_outbox_relay).
 // Publishing is best effort (PUB/SUB drops at the high-water mark and for late
 // joiners); consumers close any hole by replay, so "published" only means
 // "sent once", never "delivered".

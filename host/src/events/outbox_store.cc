@@ -62,7 +62,7 @@ Result<std::vector<WireEvent>> read_from(Database& db, uint64_t from_seq, size_t
 }
 
 Result<uint64_t> last_published(Database& db) {
-  auto stmt = db.prepare("SELECT COALESCE(MAX(seq), 0) FROM bazaar_outbox WHERE published = 1");
+  auto stmt = db.prepare("SELECT published_seq FROM bazaar_outbox_relay WHERE id = 1");
   if (!stmt.ok()) return stmt.error();
   int rc = sqlite3_step(*stmt);
   uint64_t seq = rc == SQLITE_ROW ? static_cast<uint64_t>(sqlite3_column_int64(*stmt, 0)) : 0;
@@ -71,13 +71,15 @@ Result<uint64_t> last_published(Database& db) {
   return seq;
 }
 
-Status mark_published(Database& db, uint64_t from_exclusive, uint64_t to_inclusive) {
+Status mark_published(Database& db, uint64_t to_inclusive) {
   auto txn = Transaction::begin(db, TxnMode::kWrite);
   if (!txn.ok()) return txn.error();
-  auto stmt = db.prepare("UPDATE bazaar_outbox SET published = 1 WHERE seq > ? AND seq <= ?");
+  // max(): a second relay (old and new background worker during a roll)
+  // finishing late never moves the position back.
+  auto stmt = db.prepare(
+      "UPDATE bazaar_outbox_relay SET published_seq = max(published_seq, ?) WHERE id = 1");
   if (!stmt.ok()) return stmt.error();
-  sqlite3_bind_int64(*stmt, 1, static_cast<int64_t>(from_exclusive));
-  sqlite3_bind_int64(*stmt, 2, static_cast<int64_t>(to_inclusive));
+  sqlite3_bind_int64(*stmt, 1, static_cast<int64_t>(to_inclusive));
   int rc = sqlite3_step(*stmt);
   sqlite3_reset(*stmt);
   if (rc != SQLITE_DONE) return db.error(rc, "outbox mark published");

@@ -20,10 +20,11 @@ Status append(Database& db, int64_t id, std::string_view plugin, std::string_vie
 Result<std::vector<WireEvent>> read_from(Database& db, uint64_t from_seq, size_t limit,
                                          uint32_t node, uint32_t shard);
 
-// The highest seq marked published (0 if none).
+// How far the relay has published this database's outbox (0: nothing yet).
 Result<uint64_t> last_published(Database& db);
-// Marks (from, to] published, in its own write transaction.
-Status mark_published(Database& db, uint64_t from_exclusive, uint64_t to_inclusive);
+// Records that everything up to `to_inclusive` was sent, in its own write
+// transaction (one row: the cost does not grow with the batch).
+Status mark_published(Database& db, uint64_t to_inclusive);
 
 // Inserts the inbox row; false if the consumer already applied the event.
 Result<bool> inbox_record(Database& db, std::string_view consumer, int64_t event_id,

@@ -93,6 +93,15 @@ Status Database::exec(std::string_view sql) {
   return ok_status();
 }
 
+Status Database::run_cached(std::string_view sql) {
+  auto stmt = prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  int rc = sqlite3_step(*stmt);
+  sqlite3_reset(*stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return error(rc, sql);
+  return ok_status();
+}
+
 Result<sqlite3_stmt*> Database::prepare(std::string_view sql) {
   std::string key(sql);
   auto it = statements_.find(key);

@@ -55,6 +55,10 @@ class Database {
   // Runs one or more statements without results (schema, pragmas).
   Status exec(std::string_view sql);
 
+  // Runs one statement without parameters or results through the statement
+  // cache (BEGIN, COMMIT, ROLLBACK: parsed once per connection, not per use).
+  Status run_cached(std::string_view sql);
+
   // A cached prepared statement, reset and unbound. Valid until the Database
   // closes; only one user of a given SQL text at a time.
   Result<sqlite3_stmt*> prepare(std::string_view sql);

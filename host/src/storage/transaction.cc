@@ -3,7 +3,7 @@
 namespace bazaar::host {
 
 Result<Transaction> Transaction::begin(Database& db, TxnMode mode) {
-  Status s = db.exec(mode == TxnMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  Status s = db.run_cached(mode == TxnMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   if (!s.ok()) return s.error();
   return Transaction(db);
 }
@@ -17,7 +17,7 @@ Transaction::~Transaction() { rollback(); }
 Status Transaction::commit() {
   if (!open_) return failed_precondition("TXN_CLOSED", "transaction is not open");
   db_->reset_statements();
-  Status s = db_->exec("COMMIT");
+  Status s = db_->run_cached("COMMIT");
   if (!s.ok()) {
     rollback();
     return s;
@@ -31,7 +31,7 @@ void Transaction::rollback() {
   if (!open_) return;
   open_ = false;
   db_->reset_statements();
-  (void)db_->exec("ROLLBACK");
+  (void)db_->run_cached("ROLLBACK");
 }
 
 }  // namespace bazaar::host

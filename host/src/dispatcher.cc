@@ -1,6 +1,7 @@
 #include "dispatcher.h"
 
 #include <charconv>
+#include <algorithm>
 #include <chrono>
 
 #include "json_text.h"
@@ -116,8 +117,12 @@ HttpResponse Dispatcher::handle(const HttpRequest& req, BodyReader& body) const 
     case Router::Outcome::kFound: {
       const Route& route = routes_[match.route_id];
       route_label = route.spec.pattern;
-      int64_t start = req.received_ms > 0 ? req.received_ms : now;
-      resp = invoke(route, req, path, query, match, body, start + options_.deadline_ms);
+      // Time already spent queueing, measured on the clock nginx stamped it with,
+      // then carried over to the host clock the handler sees.
+      const Clock* receipt = services_.receipt_clock != nullptr ? services_.receipt_clock
+                                                                : services_.clock;
+      int64_t queued = req.received_ms > 0 ? std::max<int64_t>(receipt->now_ms() - req.received_ms, 0) : 0;
+      resp = invoke(route, req, path, query, match, body, now - queued + options_.deadline_ms);
       route.latency.observe_us(static_cast<uint64_t>(mono_us() - started_us));
       break;
     }

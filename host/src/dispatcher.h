@@ -39,7 +39,7 @@ struct HttpRequest {
   std::string_view content_length;  // raw; empty when absent
   std::string_view authorization;
   std::string_view request_id;  // assigned by nginx
-  int64_t received_ms = 0;      // when nginx received it (0: unknown, use now)
+  int64_t received_ms = 0;      // when nginx received it, wall clock (0: unknown)
 };
 
 class BodyReader {
@@ -65,9 +65,13 @@ class Dispatcher {
   };
   struct Services {
     const JwtVerifier* jwt = nullptr;
-    const Clock* clock = nullptr;
+    const Clock* clock = nullptr;  // the host clock: tokens, deadlines handed to plugins
     const Logger* logger = nullptr;
     const SharedMetrics* metrics = nullptr;
+    // The clock nginx's receipt time (REQUEST_START) is on: the wall clock.
+    // Null: `clock`. Kept apart so a moved test clock does not make every
+    // request look hours old.
+    const Clock* receipt_clock = nullptr;
   };
 
   // Fails when two routes clash (the plugin set checks this first, so a clash

@@ -220,6 +220,7 @@ class DispatcherTest : public ::testing::Test {
     s.clock = &clock_;
     s.logger = &logger_;
     s.metrics = &metrics_;
+    s.receipt_clock = receipt_clock_;
     return s;
   }
 
@@ -276,6 +277,7 @@ class DispatcherTest : public ::testing::Test {
   SharedMetrics metrics_;
   JwtVerifier jwt_;
   ManualClock clock_;
+  const Clock* receipt_clock_ = nullptr;  // null: receipt times are on clock_
   MapParams params_;
   std::unique_ptr<Dispatcher> dispatcher_;
   size_t last_body_consumed_ = 0;
@@ -514,6 +516,22 @@ TEST_F(DispatcherTest, RequestPastItsDeadlineIsShedWithoutCallingTheHandler) {
   EXPECT_EQ(send(r).status, 200);
   EXPECT_EQ(public_.calls, 1);
   EXPECT_EQ(public_.deadline_ms, kStartMs + 1);
+}
+
+// A test clock moved hours ahead must not make a fresh request look stale:
+// queueing time is measured on the clock nginx stamped (the wall clock).
+TEST_F(DispatcherTest, AMovedHostClockDoesNotShedFreshRequests) {
+  ManualClock wall(kStartMs);
+  receipt_clock_ = &wall;
+  clock_.advance(2 * 3'600'000);  // the host clock, moved by a test
+  Req r;
+  r.uri = "/public/x";
+  r.received_ms = kStartMs - 10;  // queued 10 ms by the wall clock
+  EXPECT_EQ(send(r).status, 200);
+  EXPECT_EQ(public_.deadline_ms, clock_.now_ms() - 10 + kDeadlineMs);
+
+  r.received_ms = kStartMs - kDeadlineMs;  // queued a whole deadline: still shed
+  expect_error(send(r), 503, "DEADLINE_EXCEEDED");
 }
 
 TEST_F(DispatcherTest, DeadlineIsCheckedBeforeAuthentication) {

@@ -147,7 +147,9 @@ int worker_main(const WorkerArgs& args) {
   JwtVerifier jwt(base.config.jwt_secret, base.config.jwt_issuer);
   Dispatcher::Options options{base.config.request_deadline_ms, base.config.max_body_bytes,
                               base.config.access_log};
-  auto dispatcher = Dispatcher::build(std::move(routes), {&jwt, &clock, &log, &*metrics}, options);
+  SystemClock wall_clock;
+  auto dispatcher =
+      Dispatcher::build(std::move(routes), {&jwt, &clock, &log, &*metrics, &wall_clock}, options);
   if (!dispatcher.ok()) {
     log.log(BZ_LOG_ERROR, dispatcher.error().message());
     return kExitPlugins;

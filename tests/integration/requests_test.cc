@@ -116,5 +116,21 @@ TEST_F(RequestsTest, BuiltinsReportHealthReadinessAndMetrics) {
   EXPECT_EQ(list["plugins"][0]["sha256"].get<std::string>().size(), 64u);
 }
 
+TEST(ClockTest, RequestsStillSucceedAfterTheTestClockMovesHoursAhead) {
+  StackOptions options;
+  options.test_clock = true;
+  auto stack = Stack::start(options);
+  ASSERT_NE(stack, nullptr);
+  std::string out;
+  ASSERT_EQ(stack->ctl("clock-offset 7200000", &out), 0) << out;
+  HttpResult r = stack->get("/api/v1/fx/version");
+  EXPECT_EQ(r.status, 200) << r.body;
+  // Tokens are checked against the moved clock: one valid for an hour is expired now.
+  std::string minted = stack->token("ops", 1);
+  HttpResult expired = stack->get("/api/v1/fx/ops", {{"Authorization", "Bearer " + minted}});
+  EXPECT_EQ(expired.status, 401) << expired.body;
+  EXPECT_NE(expired.body.find("TOKEN_EXPIRED"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bazaar::testing

@@ -19,9 +19,9 @@
 // default 1..100 ms sleeps).
 //
 // With "outbox" (a diagnostic, not the baseline) each transaction also inserts
-// one event row into bare_outbox, a copy of the host's bazaar_outbox with its
-// AUTOINCREMENT key and both indexes: the SQLite cost of the outbox design,
-// without the host's relay, JSON, ids or dispatch.
+// one event row into bare_outbox, a copy of the host's bazaar_outbox (rowid
+// key, no other index): the SQLite cost of the outbox design, without the
+// host's relay, JSON, ids or dispatch.
 #include <fcgiapp.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -247,10 +247,9 @@ int main(int argc, char** argv) {
                   "id INTEGER PRIMARY KEY, key INTEGER NOT NULL, created_ms INTEGER NOT NULL);"
                   // as schema/host/all/001_outbox_inbox_timers.sql's bazaar_outbox
                   "CREATE TABLE IF NOT EXISTS bare_outbox ("
-                  "seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL UNIQUE,"
+                  "seq INTEGER PRIMARY KEY, id INTEGER NOT NULL,"
                   "plugin TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,"
-                  "created_ms INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0);"
-                  "CREATE INDEX IF NOT EXISTS bare_outbox_unpublished ON bare_outbox (published, seq)")) {
+                  "created_ms INTEGER NOT NULL)")) {
       return 1;
     }
     sqlite3_stmt* max = nullptr;

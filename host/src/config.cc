@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -300,10 +301,8 @@ Result<HostConfig> parse_config(std::string_view text, std::string_view origin,
 Result<HostConfig> load_config(const std::string& path, const EnvLookup& env) {
   auto text = read_file(path);
   if (!text) return invalid_argument("BAD_CONFIG", "cannot read configuration file " + path);
-  size_t slash = path.rfind('/');
-  std::string base = slash == std::string::npos ? "." : path.substr(0, slash);
-  if (base.empty()) base = "/";
-  return parse_config(*text, path, base, env);
+  std::string base = std::filesystem::path(path).parent_path().string();
+  return parse_config(*text, path, base.empty() ? std::string(".") : base, env);
 }
 
 }  // namespace bazaar::host

@@ -1,5 +1,7 @@
 #include "events/outbox_relay.h"
 
+#include <algorithm>
+
 #include <zmq.hpp>
 
 #include "events/outbox_store.h"
@@ -10,7 +12,11 @@ constexpr size_t kBatch = 500;
 // While busy, a short pause between rounds lets events gather into larger
 // batches: one position update per batch instead of one per few events.
 constexpr int64_t kBusyWaitMs = 2;
-constexpr int64_t kIdleWaitMs = 5;
+// Idle rounds back off from 5 to 50 ms: an idle node should not spend CPU
+// polling every database 200 times a second; the first event after a quiet
+// spell waits at most 50 ms.
+constexpr int64_t kIdleWaitMinMs = 5;
+constexpr int64_t kIdleWaitMaxMs = 50;
 constexpr uint64_t kUnknown = UINT64_MAX;
 }  // namespace
 
@@ -61,7 +67,13 @@ int64_t OutboxRelay::run_once() {
     sent += relay(shard, positions_[i]);
   }
   lag_.set(round_lag_ms_);
-  return sent > 0 ? kBusyWaitMs : kIdleWaitMs;
+  if (sent > 0) {
+    idle_wait_ms_ = kIdleWaitMinMs;
+    return kBusyWaitMs;
+  }
+  int64_t wait = idle_wait_ms_;
+  idle_wait_ms_ = std::min(idle_wait_ms_ * 2, kIdleWaitMaxMs);
+  return wait;
 }
 
 }  // namespace bazaar::host

@@ -36,6 +36,7 @@ class OutboxRelay final : public BackgroundTask {
   SharedMetrics::Counter published_;
   SharedMetrics::Gauge lag_;  // age of the oldest event sent in the last round
   int64_t round_lag_ms_ = 0;
+  int64_t idle_wait_ms_ = 5;
 };
 
 }  // namespace bazaar::host

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "test_support/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -41,32 +42,7 @@ void expect_error(const Result<HostConfig>& r, std::initializer_list<std::string
 }
 
 // A scratch folder removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "bazaar-config-XXXXXX").string();
-    char* made = mkdtemp(tmpl.data());
-    EXPECT_NE(made, nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, const std::string& content) const {
-    std::string file = path_ + "/" + name;
-    std::ofstream out(file, std::ios::binary);
-    out << content;
-    return file;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 TEST(ConfigTest, EmptyTextGivesDefaultsWithPathsResolved) {
   auto r = parse("");

@@ -1,4 +1,5 @@
 #include "storage/migrations.h"
+#include "test_support/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -15,23 +16,7 @@ namespace {
 
 constexpr int64_t kNowMs = 1'750'000'000'000;
 
-class MigrationTempDir {
- public:
-  MigrationTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "bz_mig_XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~MigrationTempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  MigrationTempDir(const MigrationTempDir&) = delete;
-  MigrationTempDir& operator=(const MigrationTempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 class MigrationsTest : public ::testing::Test {
  protected:
@@ -92,7 +77,7 @@ class MigrationsTest : public ::testing::Test {
     EXPECT_NE(files.error().message().find(mention), std::string::npos) << files.error().message();
   }
 
-  MigrationTempDir dir_;
+  TempDir dir_;
   std::string schema_;
   std::unique_ptr<Database> db_;
   int plugin_counter_ = 0;

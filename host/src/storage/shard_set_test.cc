@@ -1,4 +1,5 @@
 #include "storage/shard_set.h"
+#include "test_support/temp_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -15,24 +16,7 @@
 namespace bazaar::host {
 namespace {
 
-class ShardTempDir {
- public:
-  ShardTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "bz_shard_XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~ShardTempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  ShardTempDir(const ShardTempDir&) = delete;
-  ShardTempDir& operator=(const ShardTempDir&) = delete;
-  const std::string& path() const { return path_; }
-  bool has(const std::string& name) const { return std::filesystem::exists(path_ + "/" + name); }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 class ShardSetTest : public ::testing::Test {
  protected:
@@ -46,7 +30,7 @@ class ShardSetTest : public ::testing::Test {
     return o;
   }
 
-  ShardTempDir dir_;
+  TempDir dir_;
 };
 
 TEST(ShardFileName, ThreeDigits) {

@@ -1,4 +1,5 @@
 #include "storage/transaction.h"
+#include "test_support/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -11,23 +12,7 @@
 namespace bazaar::host {
 namespace {
 
-class TxnTempDir {
- public:
-  TxnTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "bz_txn_XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TxnTempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TxnTempDir(const TxnTempDir&) = delete;
-  TxnTempDir& operator=(const TxnTempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 class TransactionTest : public ::testing::Test {
  protected:
@@ -58,7 +43,7 @@ class TransactionTest : public ::testing::Test {
 
   static bool in_transaction(Database& db) { return sqlite3_get_autocommit(db.raw()) == 0; }
 
-  TxnTempDir dir_;
+  TempDir dir_;
   std::string path_;
   std::unique_ptr<Database> db_;
 };

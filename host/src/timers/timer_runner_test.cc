@@ -1,4 +1,5 @@
 #include "timers/timer_runner.h"
+#include "test_support/temp_dir.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -25,23 +26,7 @@ constexpr int64_t kStart = 1'700'000'000'000;
 constexpr int64_t kBackoffMin = 1000;
 constexpr int64_t kBackoffMax = 8000;
 
-class TimerRunnerTempDir {
- public:
-  TimerRunnerTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "bz_trun_XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TimerRunnerTempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TimerRunnerTempDir(const TimerRunnerTempDir&) = delete;
-  TimerRunnerTempDir& operator=(const TimerRunnerTempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 // Handlers registered per (plugin, kind); records every call.
 class FakeHandlers final : public TimerHandlers {
@@ -173,7 +158,7 @@ class TimerRunnerTest : public ::testing::Test {
         .value();
   }
 
-  TimerRunnerTempDir dir_;
+  TempDir dir_;
   ManualClock clock_{kStart};
   std::unique_ptr<ShardSet> shards_;
   std::unique_ptr<SharedMetrics> metrics_;

@@ -1,4 +1,5 @@
 #include "timers/timer_store.h"
+#include "test_support/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -19,23 +20,7 @@ namespace {
 constexpr int64_t kNow = 1'700'000'000'000;
 constexpr int64_t kLease = 60'000;
 
-class TimerStoreTempDir {
- public:
-  TimerStoreTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "bz_timers_XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TimerStoreTempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TimerStoreTempDir(const TimerStoreTempDir&) = delete;
-  TimerStoreTempDir& operator=(const TimerStoreTempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 class TimerStoreTest : public ::testing::Test {
  protected:
@@ -90,7 +75,7 @@ class TimerStoreTest : public ::testing::Test {
     return scalar("SELECT attempt FROM bazaar_timers WHERE key = '" + key + "'");
   }
 
-  TimerStoreTempDir dir_;
+  TempDir dir_;
   std::unique_ptr<ShardSet> shards_;
 };
 

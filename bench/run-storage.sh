@@ -68,6 +68,8 @@ lua="$here/bench/post_write.lua"
 route_label='route="POST /api/v1/fxev/write"'
 
 die() { echo "bench/run-storage.sh: $*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
 for tool in wrk nginx curl ss awk sqlite3 timeout; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
@@ -97,28 +99,10 @@ case ${build_type:-unknown} in
   *) echo "bench/run-storage.sh: WARNING: $BUILD_DIR is a '${build_type:-unknown}' build; figures mean little" >&2 ;;
 esac
 
-# --- state, cleanup ----------------------------------------------------------
-free_port() {  # a port nobody listens on, not in $1 (already picked)
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    [[ " $1 " == *" $p "* ]] && continue
-    [[ -z $(ss -Htln "sport = :$p") ]] && { echo "$p"; return; }
-  done
-  die "no free port found"
-}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bazaar-bench-storage.XXXXXX")
 stack_dir="" bare_pid="" bare_nginx_pid="" sampler_pid="" bare_sock="" bare_data=""
 
-stop_pid() {  # stop_pid PID SIGNAL: signal one process we started, wait, then KILL
-  local pid=$1 sig=$2 deadline=$((SECONDS + 15))
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 stop_all() {
   stop_pid "$sampler_pid" TERM
   stop_pid "$bare_nginx_pid" QUIT
@@ -140,14 +124,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_http() {  # wait_http URL PID: until URL answers 200, or PID dies, or 15 s pass
-  local deadline=$((SECONDS + 15))
-  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    kill -0 "$2" 2>/dev/null || die "process $2 exited before $1 answered"
-    ((SECONDS < deadline)) || die "timed out waiting for $1"
-    sleep 0.05
-  done
-}
 
 # cpu_ticks PID: "total master request background" utime + stime (clock ticks)
 # of PID and its children, split by bazaar-host's `--worker` role (the bare
@@ -200,37 +176,6 @@ wrk_parse() {
                  (txt == "" ? "none" : txt) }' "$1"
 }
 
-# host_hist BEFORE AFTER: "p50_ms p99_ms mean_us count" of the route's
-# dispatcher histogram (bucket upper bounds) between two scrapes.
-host_hist() {
-  awk -v route="$route_label" '
-    FNR == 1 { file++ }
-    index($0, "bazaar_request_duration_seconds_") == 1 && (index($0, route ",") || index($0, route "}")) {
-      val = $NF; key = substr($0, 1, length($0) - length(val) - 1)
-      if (file == 1) before[key] = val; else after[key] = val
-    }
-    END {
-      for (k in after) {
-        d = after[k] - before[k]
-        if (k ~ /_bucket/) {
-          le = k; sub(/.*le="/, "", le); sub(/".*/, "", le)
-          nb++; les[nb] = le; cum[le] = d
-        } else if (k ~ /_sum/) sum = d
-        else if (k ~ /_count/) count = d
-      }
-      for (i = 1; i <= nb; i++) for (j = i + 1; j <= nb; j++) {
-        a = (les[i] == "+Inf") ? 1e99 : les[i] + 0; b = (les[j] == "+Inf") ? 1e99 : les[j] + 0
-        if (b < a) { t = les[i]; les[i] = les[j]; les[j] = t }
-      }
-      q50 = q99 = "n/a"
-      for (i = 1; i <= nb; i++) {
-        if (q50 == "n/a" && count > 0 && cum[les[i]] >= 0.50 * count) q50 = les[i]
-        if (q99 == "n/a" && count > 0 && cum[les[i]] >= 0.99 * count) q99 = les[i]
-      }
-      printf "%s %s %.0f %d\n", (q50 == "+Inf" || q50 == "n/a" ? q50 : q50 * 1000),
-             (q99 == "+Inf" || q99 == "n/a" ? q99 : q99 * 1000), (count > 0 ? sum / count * 1e6 : 0), count
-    }' "$1" "$2"
-}
 
 # count_rows TABLE FILES...: sum of count(*) over the files.
 count_rows() {
@@ -369,7 +314,7 @@ measure() {
   R[d201.$sync]=$(($(metric "$a" bazaar_requests_total "$route_label,status=\"201\"") -
                    $(metric "$b" bazaar_requests_total "$route_label,status=\"201\"")))
   R[lag_max.$sync]=$(awk 'BEGIN { m = 0 } $1 + 0 > m { m = $1 + 0 } END { print m }' "$d/lag-samples.txt")
-  R[hist.$sync]=$(host_hist "$b" "$a")
+  R[hist.$sync]=$(route_hist "$route_label" "$b" "$a")
   R[bare.$sync]=$(wrk_parse "$d/wrk-bare.txt")
   R[host.$sync]=$(wrk_parse "$d/wrk-host.txt")
   [[ -n ${R[bare.$sync]%% *} && -n ${R[host.$sync]%% *} ]] || die "cannot parse wrk output ($d)"
@@ -399,8 +344,6 @@ for sync in $SYNCS; do measure "$sync"; done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report ------------------------------------------------------------------
-calc() { awk "BEGIN { printf \"%.2f\", $* }"; }
-verdict() { if awk "BEGIN { exit !($*) }"; then echo PASS; else echo FAIL; fi; }
 rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ", working tree modified" || true)
 failed=0

@@ -54,6 +54,8 @@ BUILD_DIR=${BUILD_DIR:-$default_build}
 export WORKERS THREADS NGINX_WORKERS   # read by scripts/stack.sh
 
 die() { echo "bench/run.sh: $*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
 for tool in wrk nginx curl ss awk; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
@@ -77,16 +79,6 @@ case ${build_type:-unknown} in
   *) echo "bench/run.sh: WARNING: $BUILD_DIR is a '${build_type:-unknown}' build; figures mean little" >&2 ;;
 esac
 
-# --- ports, state, cleanup ---------------------------------------------------
-free_port() {  # a port nobody listens on, not in $1 (already picked)
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    [[ " $1 " == *" $p "* ]] && continue
-    [[ -z $(ss -Htln "sport = :$p") ]] && { echo "$p"; return; }
-  done
-  die "no free port found"
-}
 stack_port=$(free_port "")
 bare_port=$(free_port "$stack_port")
 
@@ -96,14 +88,6 @@ bare_dir="$work/bare"
 mkdir -p "$bare_dir"/{run,log}
 stack_started=0 bare_pid="" bare_nginx_pid="" probe_pid=""
 
-stop_pid() {  # stop_pid PID SIGNAL: signal one process we started, wait, then KILL
-  local pid=$1 sig=$2 deadline=$((SECONDS + 15))
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   set +e
@@ -121,14 +105,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_http() {  # wait_http URL PID: until URL answers 200, or PID dies, or 15 s pass
-  local deadline=$((SECONDS + 15))
-  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    kill -0 "$2" 2>/dev/null || die "process $2 exited before $1 answered"
-    ((SECONDS < deadline)) || die "timed out waiting for $1"
-    sleep 0.05
-  done
-}
 
 # --- start: bazaar-host stack ------------------------------------------------
 stack_started=1
@@ -196,38 +172,6 @@ run_wrk() {
   [[ -n ${R_RPS[$name]} ]] || die "cannot parse wrk output for $name: $(cat "$out")"
 }
 
-# host_hist NAME: quantiles of route "GET /api/v1/hello" from the histogram
-# deltas around the measured run. Prints "p50 p99 mean_us count".
-host_hist() {
-  awk -v route='route="GET /api/v1/hello"' '
-    FNR == 1 { file++ }
-    index($0, "bazaar_request_duration_seconds_") == 1 && (index($0, route ",") || index($0, route "}")) {
-      val = $NF; key = substr($0, 1, length($0) - length(val) - 1)  # labels hold a space
-      if (file == 1) before[key] = val; else after[key] = val
-    }
-    END {
-      for (k in after) {
-        d = after[k] - before[k]
-        if (k ~ /_bucket/) {
-          le = k; sub(/.*le="/, "", le); sub(/".*/, "", le)
-          nb++; les[nb] = le; cum[le] = d
-        } else if (k ~ /_sum/) sum = d
-        else if (k ~ /_count/) count = d
-      }
-      # order buckets by bound (+Inf last)
-      for (i = 1; i <= nb; i++) for (j = i + 1; j <= nb; j++) {
-        a = (les[i] == "+Inf") ? 1e99 : les[i] + 0; b = (les[j] == "+Inf") ? 1e99 : les[j] + 0
-        if (b < a) { t = les[i]; les[i] = les[j]; les[j] = t }
-      }
-      q50 = q99 = "n/a"
-      for (i = 1; i <= nb; i++) {
-        if (q50 == "n/a" && count > 0 && cum[les[i]] >= 0.50 * count) q50 = les[i]
-        if (q99 == "n/a" && count > 0 && cum[les[i]] >= 0.99 * count) q99 = les[i]
-      }
-      printf "%s %s %.1f %d\n", (q50 == "+Inf" ? q50 : q50 * 1000), (q99 == "+Inf" ? q99 : q99 * 1000),
-             (count > 0 ? sum / count * 1e6 : 0), count
-    }' "$work/metrics-$1-before.txt" "$work/metrics-$1-after.txt"
-}
 
 # probe URL: fresh-connection requests while the high-concurrency run is on.
 probe() {
@@ -250,14 +194,13 @@ wait "$probe_pid" || true
 probe_pid=""
 run_wrk bare_high "$bare_url" "$HIGH_CONNECTIONS"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-read -r h50 h99 hmean hcount <<<"$(host_hist host)"
-read -r hh50 hh99 hhmean hhcount <<<"$(host_hist host_high)"
+hello='route="GET /api/v1/hello"'
+read -r h50 h99 hmean hcount <<<"$(route_hist "$hello" "$work/metrics-host-before.txt" "$work/metrics-host-after.txt")"
+read -r hh50 hh99 hhmean hhcount <<<"$(route_hist "$hello" "$work/metrics-host_high-before.txt" "$work/metrics-host_high-after.txt")"
 # the host must still be healthy: all workers serving, no crash
 host_status=$("$BUILD_DIR/bin/bazaarctl" --config "$stack_dir/bazaar.conf" status 2>/dev/null | tr -d '\n' | head -c 300 || true)
 
 # --- report ------------------------------------------------------------------
-calc() { awk "BEGIN { printf \"%.2f\", $* }"; }
-verdict() { if awk "BEGIN { exit !($*) }"; then echo PASS; else echo FAIL; fi; }
 thr_ratio=$(calc "${R_RPS[host]} / ${R_RPS[bare]}")
 p99_ratio=$(calc "${R_P99[host]} / ${R_P99[bare]}")
 high_ratio=$(calc "${R_RPS[host_high]} / ${R_RPS[host]}")

@@ -1,0 +1,66 @@
+# bench/lib.sh: helpers shared by bench/run.sh and bench/run-storage.sh.
+# Sourced, not run. Callers define die() first.
+
+free_port() {  # a port nobody listens on, not in $1 (already picked)
+  local p
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 40000))
+    [[ " $1 " == *" $p "* ]] && continue
+    [[ -z $(ss -Htln "sport = :$p") ]] && { echo "$p"; return; }
+  done
+  die "no free port found"
+}
+
+stop_pid() {  # stop_pid PID SIGNAL: signal one process we started, wait, then KILL
+  local pid=$1 sig=$2 deadline=$((SECONDS + 15))
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+wait_http() {  # wait_http URL PID: until URL answers 200, or PID dies, or 15 s pass
+  local deadline=$((SECONDS + 15))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    kill -0 "$2" 2>/dev/null || die "process $2 exited before $1 answered"
+    ((SECONDS < deadline)) || die "timed out waiting for $1"
+    sleep 0.05
+  done
+}
+
+# route_hist ROUTE_LABEL BEFORE AFTER: "p50_ms p99_ms mean_us count" of a route's
+# dispatcher histogram (bazaar_request_duration_seconds, bucket upper bounds)
+# between two /metrics scrapes. ROUTE_LABEL is e.g. 'route="GET /api/v1/hello"'.
+route_hist() {
+  awk -v route="$1" '
+    FNR == 1 { file++ }
+    index($0, "bazaar_request_duration_seconds_") == 1 && (index($0, route ",") || index($0, route "}")) {
+      val = $NF; key = substr($0, 1, length($0) - length(val) - 1)
+      if (file == 1) before[key] = val; else after[key] = val
+    }
+    END {
+      for (k in after) {
+        d = after[k] - before[k]
+        if (k ~ /_bucket/) {
+          le = k; sub(/.*le="/, "", le); sub(/".*/, "", le)
+          nb++; les[nb] = le; cum[le] = d
+        } else if (k ~ /_sum/) sum = d
+        else if (k ~ /_count/) count = d
+      }
+      for (i = 1; i <= nb; i++) for (j = i + 1; j <= nb; j++) {
+        a = (les[i] == "+Inf") ? 1e99 : les[i] + 0; b = (les[j] == "+Inf") ? 1e99 : les[j] + 0
+        if (b < a) { t = les[i]; les[i] = les[j]; les[j] = t }
+      }
+      q50 = q99 = "n/a"
+      for (i = 1; i <= nb; i++) {
+        if (q50 == "n/a" && count > 0 && cum[les[i]] >= 0.50 * count) q50 = les[i]
+        if (q99 == "n/a" && count > 0 && cum[les[i]] >= 0.99 * count) q99 = les[i]
+      }
+      printf "%s %s %.1f %d\n", (q50 == "+Inf" || q50 == "n/a" ? q50 : q50 * 1000),
+             (q99 == "+Inf" || q99 == "n/a" ? q99 : q99 * 1000), (count > 0 ? sum / count * 1e6 : 0), count
+    }' "$2" "$3"
+}
+
+calc() { awk "BEGIN { printf \"%.2f\", $* }"; }
+verdict() { if awk "BEGIN { exit !($*) }"; then echo PASS; else echo FAIL; fi; }

@@ -154,29 +154,6 @@ metric() {
     END { print (found ? v : 0) }' "$1"
 }
 
-# wrk_parse FILE: "rps p50 p99 requests non2xx socket_errors socket_text"
-wrk_parse() {
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return v / 1000
-      if (v ~ /ms$/) return v + 0
-      if (v ~ /m$/)  return v * 60000
-      if (v ~ /s$/)  return v * 1000
-      return v + 0
-    }
-    /^Requests\/sec:/           { rps = $2 }
-    $1 == "50%"                 { p50 = ms($2) }
-    $1 == "99%"                 { p99 = ms($2) }
-    / requests in /             { req = $1 }
-    /Non-2xx or 3xx responses:/ { non2xx = $NF }
-    /Socket errors:/            { txt = $0; sub(/^ *Socket errors: */, "", txt)
-                                  n = split(txt, f, /[ ,]+/)
-                                  for (i = 2; i <= n; i += 2) sock += f[i] }
-    END { printf "%s %.3f %.3f %d %d %d %s\n", rps, p50, p99, req, non2xx, sock,
-                 (txt == "" ? "none" : txt) }' "$1"
-}
-
-
 # count_rows TABLE FILES...: sum of count(*) over the files.
 count_rows() {
   local table=$1 total=0 n f

@@ -150,24 +150,7 @@ run_wrk() {
   wrk -t"$WRK_THREADS" -c"$conns" -d"$DURATION" --latency "$url" >"$out"
   if [[ $name == host* ]]; then curl -fsS "$metrics_url" >"$work/metrics-$name-after.txt"; fi
   local parsed
-  parsed=$(awk '
-    function ms(v) {
-      if (v ~ /us$/) return v / 1000
-      if (v ~ /ms$/) return v + 0
-      if (v ~ /m$/)  return v * 60000
-      if (v ~ /s$/)  return v * 1000
-      return v + 0
-    }
-    /^Requests\/sec:/           { rps = $2 }
-    $1 == "50%"                 { p50 = ms($2) }
-    $1 == "99%"                 { p99 = ms($2) }
-    / requests in /             { req = $1 }
-    /Non-2xx or 3xx responses:/ { non2xx = $NF }
-    /Socket errors:/            { txt = $0; sub(/^ *Socket errors: */, "", txt)
-                                  n = split(txt, f, /[ ,]+/)
-                                  for (i = 2; i <= n; i += 2) sock += f[i] }
-    END { printf "%s %.3f %.3f %s %d %d %s\n", rps, p50, p99, req, non2xx, sock,
-                 (txt == "" ? "none" : txt) }' "$out")
+  parsed=$(wrk_parse "$out")
   read -r R_RPS[$name] R_P50[$name] R_P99[$name] R_REQ[$name] R_NON2XX[$name] R_SOCK[$name] R_SOCKTXT[$name] <<<"$parsed"
   [[ -n ${R_RPS[$name]} ]] || die "cannot parse wrk output for $name: $(cat "$out")"
 }

@@ -77,9 +77,11 @@ start)
   mkdir -p "$dir"/{run,log,state,plugins,data}
   chmod 0755 "$dir" "$dir/run"
   for p in ${PLUGINS:-hello}; do cp "${PLUGIN_SOURCE_DIR:-$build/plugins}/$p.so" "$dir/plugins/"; done
-  if [[ ! -s $dir/jwt.secret ]]; then
-    (umask 077 && head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/jwt.secret")
-  fi
+  for secret in jwt payment; do  # per-stack secrets, never in git
+    if [[ ! -s $dir/$secret.secret ]]; then
+      (umask 077 && head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/$secret.secret")
+    fi
+  done
   memcached_servers=${MEMCACHED_SERVERS:-}
   if [[ ${MEMCACHED:-off} == on ]]; then
     mc_port=${MEMCACHED_PORT:-$(free_port)}
@@ -94,7 +96,8 @@ start)
     FCGI_SOCKET="$dir/run/bazaar.sock" STATE_DIR="$dir/state" PLUGIN_DIR="$dir/plugins" \
     LOG_DIR="$dir/log" HOST_ACCESS_LOG="$access" WORKERS="${WORKERS:-2}" \
     THREADS="${THREADS:-16}" REQUEST_DEADLINE_MS="$deadline_ms" MAX_BODY_BYTES=1048576 \
-    JWT_SECRET_FILE="$dir/jwt.secret" TEST_CLOCK="${TEST_CLOCK:-off}" \
+    JWT_SECRET_FILE="$dir/jwt.secret" PAYMENT_SECRET_FILE="$dir/payment.secret" \
+    PAYMENT_TIMEOUT_S="${PAYMENT_TIMEOUT_S:-900}" TEST_CLOCK="${TEST_CLOCK:-off}" \
     TIMER_POLL_MS="${TIMER_POLL_MS:-1000}" \
     MEMCACHED_SERVERS="$memcached_servers" \
     DATA_DIR="$dir/data" SCHEMA_DIR="${SCHEMA_DIR:-$here/schema}" SHARD_SYNC="${SHARD_SYNC:-full}"

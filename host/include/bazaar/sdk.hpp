@@ -97,6 +97,14 @@ class Stmt {
   void bind_one(int index, const std::string& v) { bind(index, std::string_view(v)); }
   void bind_one(int index, const char* v) { bind(index, std::string_view(v)); }
   void bind_one(int index, std::nullptr_t) { bind_null(index); }
+  template <class T>
+  void bind_one(int index, const std::optional<T>& v) {  // nullopt binds NULL
+    if (v) {
+      bind_one(index, *v);
+    } else {
+      bind_null(index);
+    }
+  }
 
   const bz_host_api* api_;
   bz_stmt* stmt_;

@@ -1,0 +1,268 @@
+#include "order_create.h"
+
+#include "order_store.h"
+
+#include <atomic>
+#include <csignal>
+#include <set>
+
+namespace orders {
+
+using bazaar::sdk::Reply;
+using bazaar::sdk::Request;
+using bazaar::sdk::Txn;
+
+namespace {
+
+constexpr size_t kMaxItems = 50;
+constexpr int64_t kMaxQty = 999;
+
+Status check_address(const Json& address) {
+  if (!address.is_object() || address.size() > 12) {
+    return bazaar::invalid_argument("BAD_ADDRESS", "address must be an object of at most 12 fields");
+  }
+  for (const char* required : {"name", "phone", "line1", "city"}) {
+    if (!address.contains(required)) {
+      return bazaar::invalid_argument("BAD_ADDRESS", std::string("address.") + required + " is required");
+    }
+  }
+  for (const auto& [name, value] : address.items()) {
+    if (!value.is_string() || value.get_ref<const std::string&>().empty() ||
+        value.get_ref<const std::string&>().size() > 200 || name.size() > 32) {
+      return bazaar::invalid_argument("BAD_ADDRESS", "address fields are text of 1 to 200 bytes");
+    }
+    for (char ch : value.get_ref<const std::string&>()) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == 0x7f) {
+        return bazaar::invalid_argument("BAD_ADDRESS", "address." + name + " has control characters");
+      }
+    }
+  }
+  return bazaar::ok_status();
+}
+
+// Test builds only: `X-Bazaar-Failpoint: orders.create.after_commit` kills
+// the worker right after the order committed, before the answer is sent.
+void failpoint_after_commit([[maybe_unused]] const Request& req) {
+#ifdef BAZAAR_FAILPOINTS
+  auto fp = req.header("HTTP_X_BAZAAR_FAILPOINT");
+  if (fp && *fp == "orders.create.after_commit") std::raise(SIGKILL);
+#endif
+}
+
+int64_t next_token() {
+  // Unique per attempt across workers: the pid in the high bits.
+  static std::atomic<int64_t> counter{0};
+  return (static_cast<int64_t>(getpid()) << 32) | (++counter & 0xffffffff);
+}
+
+}  // namespace
+
+Result<CreateOrderRequest> OrderCreation::parse(std::string_view text) {
+  Json body = Json::parse(text, nullptr, false);
+  if (body.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
+  if (!body.is_object()) return bazaar::invalid_argument("INVALID_BODY", "the body must be a JSON object");
+  if (Status s = only_fields(body, {"items", "address", "coupon", "group_buy", "flash_sale_id"}); !s.ok()) {
+    return s.error();
+  }
+  CreateOrderRequest out;
+  auto items = body.find("items");
+  if (items == body.end() || !items->is_array()) {
+    return bazaar::invalid_argument("NO_ITEMS", "items must be a non-empty array");
+  }
+  if (items->empty()) return bazaar::invalid_argument("NO_ITEMS", "items must be a non-empty array");
+  if (items->size() > kMaxItems) {
+    return bazaar::invalid_argument("TOO_MANY_ITEMS", "at most " + std::to_string(kMaxItems) + " items");
+  }
+  std::set<int64_t> seen;
+  for (const Json& item : *items) {
+    if (!item.is_object()) return bazaar::invalid_argument("INVALID_BODY", "each item must be an object");
+    if (Status s = only_fields(item, {"sku_id", "qty"}); !s.ok()) return s.error();
+    auto sku = parse_id(item.value("sku_id", Json()), "sku_id", "BAD_SKU_ID");
+    if (!sku.ok()) return sku.error();
+    auto qty = int_field(item, "qty", 1, kMaxQty, "BAD_QTY");
+    if (!qty.ok()) return qty.error();
+    if (!seen.insert(*sku).second) {
+      return bazaar::invalid_argument("DUPLICATE_SKU", "SKU " + id_text(*sku) + " appears twice");
+    }
+    out.lines.push_back({*sku, *qty});
+  }
+  auto address = body.find("address");
+  if (address == body.end()) return bazaar::invalid_argument("BAD_ADDRESS", "address is required");
+  if (Status s = check_address(*address); !s.ok()) return s.error();
+  out.address = address->dump();
+  if (auto flash = body.find("flash_sale_id"); flash != body.end()) {
+    auto id = parse_id(*flash, "flash_sale_id", "BAD_FLASH_SALE_ID");
+    if (!id.ok()) return id.error();
+    if (out.lines.size() != 1) {
+      return bazaar::failed_precondition("FLASH_SALE_MISMATCH", "a flash-sale order has exactly one line");
+    }
+    out.flash_id = *id;
+  }
+  for (const char* field : {"coupon", "group_buy"}) {
+    if (auto it = body.find(field); it != body.end()) out.external.push_back({field, *it});
+  }
+  // The same body, whatever its key order or spacing, hashes the same.
+  out.request_hash = sha256_hex(body.dump());
+  return out;
+}
+
+Result<Reply> OrderCreation::create(const Request& req) {
+  auto key = req.header("HTTP_IDEMPOTENCY_KEY");
+  if (!key || key->empty()) {
+    return bazaar::invalid_argument("IDEMPOTENCY_KEY_MISSING", "send an Idempotency-Key header");
+  }
+  if (!Idempotency::valid_key(*key)) {
+    return bazaar::invalid_argument("BAD_IDEMPOTENCY_KEY", "Idempotency-Key is 1-64 of [A-Za-z0-9_.:-]");
+  }
+  auto input = parse(req.body());
+  if (!input.ok()) return input.error();
+  // The crowd of a sold-out sale is answered here, before any database work.
+  if (input->flash_id && flash_.known_sold_out(*input->flash_id)) {
+    host_.count("flash_sold_out_answers");
+    return bazaar::conflict("SOLD_OUT", "the flash sale is sold out");
+  }
+
+  const int64_t user = req.identity().subject_id;
+  const int64_t now = host_.now_ms();
+  ClaimRequest claim;
+  claim.user_id = user;
+  claim.key = std::string(*key);
+  claim.request_hash = input->request_hash;
+  claim.order_id = host_.next_id(host_.shard_of(static_cast<uint64_t>(user)));
+  claim.token = next_token();
+  for (const StockLine& line : input->lines) claim.sku_ids.push_back(line.sku_id);
+  claim.now_ms = now;
+  claim.payment_deadline_ms = now + payment_timeout_ms_;
+
+  auto outcome = idempotency_.claim(claim, req.raw());
+  if (!outcome.ok()) return outcome.error();
+  switch (outcome->kind) {
+    case ClaimOutcome::Kind::kMismatch:
+      return bazaar::failed_precondition("IDEMPOTENCY_KEY_REUSED",
+                                         "this Idempotency-Key was used with a different body");
+    case ClaimOutcome::Kind::kInFlight:
+      return bazaar::conflict("IDEMPOTENCY_IN_FLIGHT",
+                              "a request with this Idempotency-Key is still in progress; retry shortly");
+    case ClaimOutcome::Kind::kReplay: {
+      host_.count("orders_replayed");
+      Reply reply{outcome->http_status, outcome->response, {}};
+      reply.header("Idempotent-Replayed", "true");
+      return reply;
+    }
+    case ClaimOutcome::Kind::kClaimed:
+      break;
+  }
+  if (outcome->abandoned) {  // a dead attempt's reservations are ours to give back
+    auto restored = stock_.release(outcome->abandoned->order_id, outcome->abandoned->sku_ids, req.raw());
+    if (!restored.ok()) {
+      host_.log(BZ_LOG_WARN, "releasing an abandoned attempt: " + restored.error().message());
+    }
+  }
+  auto answer = run_claimed(req, *input, claim);
+  if (!answer.ok()) {
+    // Nothing of this attempt committed (or it was undone): forget the key.
+    if (Status s = idempotency_.forget(user, claim.key, claim.token, claim.order_id, req.raw()); !s.ok()) {
+      host_.log(BZ_LOG_WARN, "forgetting an idempotency claim: " + s.error().message());
+    }
+  }
+  return answer;
+}
+
+Result<Reply> OrderCreation::run_claimed(const Request& req, const CreateOrderRequest& input,
+                                         const ClaimRequest& claim) {
+  Json facts = {{"user_id", id_text(claim.user_id)}, {"item_count", input.lines.size()}};
+  if (Status risk = participants_.risk_check(facts, req.raw()); !risk.ok()) return risk.error();
+
+  auto reservation = stock_.reserve(claim.order_id, claim.user_id, input.lines, input.flash_id, req.raw());
+  if (!reservation.ok()) {
+    if (input.flash_id && reservation.error().code() == "SOLD_OUT") flash_.mark_sold_out(*input.flash_id);
+    return reservation.error();
+  }
+  if (input.flash_id && reservation->flash_remaining == 0) flash_.mark_sold_out(*input.flash_id);
+
+  auto response = commit_order(req, input, claim, *reservation);
+  if (!response.ok()) {
+    auto restored = stock_.release(claim.order_id, claim.sku_ids, req.raw());
+    if (restored.ok()) {
+      for (int64_t flash : *restored) flash_.mark_restocked(flash);
+    } else {  // the payment_timeout timer of the claim releases them later
+      host_.log(BZ_LOG_WARN, "releasing after a failed order: " + restored.error().message());
+    }
+    return response.error();
+  }
+  failpoint_after_commit(req);
+  host_.count("orders_created");
+  return Reply{201, std::move(*response), {}};
+}
+
+Result<std::string> OrderCreation::commit_order(const Request& req, const CreateOrderRequest& input,
+                                                const ClaimRequest& claim, const Reservation& reservation) {
+  Order order;
+  order.id = claim.order_id;
+  order.user_id = claim.user_id;
+  order.merchant_id = reservation.lines.front().merchant_id;
+  order.status = std::string(kPendingPayment);
+  order.address = input.address;
+  order.flash_id = input.flash_id;
+  order.payment_deadline_ms = claim.payment_deadline_ms;
+  order.created_ms = order.updated_ms = claim.now_ms;
+  int line_no = 0;
+  for (const PricedLine& line : reservation.lines) {
+    if (line.merchant_id != order.merchant_id) {
+      return bazaar::failed_precondition("MIXED_MERCHANTS", "one order sells the SKUs of one merchant");
+    }
+    OrderItem item;
+    item.line = ++line_no;
+    item.sku_id = line.sku_id;
+    item.title = line.title;
+    item.unit_price = line.unit_price;
+    item.qty = line.qty;
+    item.amount = line.unit_price * line.qty;
+    item.paid_amount = item.amount;
+    order.total += item.amount;
+    order.items.push_back(std::move(item));
+  }
+  order.payable = order.total;
+
+  auto txn = host_.begin(host_.shard_of_id(order.id), BZ_TXN_WRITE, req.raw());
+  if (!txn.ok()) return txn.error();
+  auto tried = participants_.try_all(*txn, order, input.external, req.raw());
+  if (!tried.ok()) return tried.error();
+  int64_t discount = 0;
+  for (const TriedParticipant& p : *tried) discount += p.discount;
+  order.apply_discount(discount);
+
+  const std::string actor = actor_of(req.identity());
+  if (Status s = OrderStore::insert(*txn, order, actor, "created"); !s.ok()) return s.error();
+  auto participant = txn->prepare(
+      "INSERT INTO orders_participants (order_id, seq, name, state, data) VALUES (?1, ?2, ?3, 'TRIED', ?4)");
+  if (!participant.ok()) return participant.error();
+  if (Status s = participant->bind_all(order.id, int64_t{1}, "stock", "{}").run(); !s.ok()) return s.error();
+  int64_t seq = 1;
+  for (const TriedParticipant& p : *tried) {
+    if (Status s = participant->bind_all(order.id, ++seq, p.name, p.data.dump()).run(); !s.ok()) {
+      return s.error();
+    }
+  }
+  std::string response = order_json(order).dump();
+  if (Status s = Idempotency::complete(*txn, claim.user_id, claim.key, claim.token, 201, response); !s.ok()) {
+    return s.error();
+  }
+  if (Status s = txn->publish("order.created.", {{"order_id", id_text(order.id)},
+                                                 {"user_id", id_text(order.user_id)},
+                                                 {"merchant_id", id_text(order.merchant_id)},
+                                                 {"status", order.status},
+                                                 {"total", order.total},
+                                                 {"payable", order.payable}});
+      !s.ok()) {
+    return s.error();
+  }
+  // The buyer's cached first page now misses this order. (Its detail was
+  // never cached: nobody could know the id before this commit.)
+  txn->delete_after_commit(OrderStore::first_page_key(order.user_id));
+  if (Status s = txn->commit(); !s.ok()) return s.error();
+  return response;
+}
+
+}  // namespace orders

@@ -1,0 +1,117 @@
+#include "queries.h"
+
+#include "order_store.h"
+#include "scatter.h"
+
+namespace orders {
+
+using bazaar::sdk::Reply;
+using bazaar::sdk::Request;
+using bazaar::sdk::Txn;
+
+namespace {
+
+Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such order"); }
+
+const bazaar::sdk::CacheOptions kDetailCache{.ttl_s = 300, .negative_ttl_s = 10};
+const bazaar::sdk::CacheOptions kPageCache{.ttl_s = 60, .negative_ttl_s = 10};
+
+bool may_see(const bz_identity& who, const Json& order) {
+  switch (who.role) {
+    case BZ_ROLE_OPS: return true;
+    case BZ_ROLE_USER: return order.value("user_id", std::string()) == id_text(who.subject_id);
+    case BZ_ROLE_MERCHANT: return order.value("merchant_id", std::string()) == id_text(who.subject_id);
+    default: return false;
+  }
+}
+
+Result<std::string> status_filter(const Request& req) {
+  std::string status = req.query("status").value_or("");
+  if (!status.empty() && !is_status(status)) {
+    return bazaar::invalid_argument("BAD_STATUS", "status must be one of PENDING_PAYMENT, PAID, SHIPPED, "
+                                                  "DELIVERED, CANCELLED, REFUNDED");
+  }
+  return status;
+}
+
+Json rows_page(const std::vector<OrderRow>& rows, const PageRequest& page) {
+  return page_json(
+      "orders", rows, page, [](const OrderRow& r) { return order_summary_json(r.order, r.item_count); },
+      [](const OrderRow& r) { return r.order.id; });
+}
+
+}  // namespace
+
+Result<Json> OrderQueries::visible_order(const Request& req) {
+  auto id = parse_id_text(req.param("id"));
+  if (!id || host_.shard_of_id(*id) >= host_.shard_count()) return order_not_found();
+  auto cached = host_.get_or_load(
+      OrderStore::detail_key(*id), kDetailCache, req.raw(),
+      [&]() -> Result<std::optional<std::string>> {
+        auto txn = host_.begin(host_.shard_of_id(*id), BZ_TXN_READ, req.raw());
+        if (!txn.ok()) return txn.error();
+        auto order = OrderStore::load(*txn, *id);
+        if (!order.ok()) return order.error();
+        if (!*order) return std::optional<std::string>();
+        return std::optional<std::string>(order_json(**order).dump());
+      });
+  if (!cached.ok()) return cached.error();
+  if (!*cached) return order_not_found();
+  Json order = Json::parse(**cached, nullptr, false);
+  if (!order.is_object() || !may_see(req.identity(), order)) return order_not_found();
+  return order;
+}
+
+Result<Reply> OrderQueries::detail(const Request& req) {
+  auto order = visible_order(req);
+  if (!order.ok()) return order.error();
+  return Reply::json(*order);
+}
+
+Result<Reply> OrderQueries::history(const Request& req) {
+  auto order = visible_order(req);
+  if (!order.ok()) return order.error();
+  const int64_t id = *parse_id_text(req.param("id"));
+  auto txn = host_.begin(host_.shard_of_id(id), BZ_TXN_READ, req.raw());
+  if (!txn.ok()) return txn.error();
+  auto rows = OrderStore::history(*txn, id);
+  if (!rows.ok()) return rows.error();
+  return Reply::json({{"order_id", id_text(id)}, {"history", std::move(*rows)}});
+}
+
+Result<Reply> OrderQueries::list_mine(const Request& req) {
+  auto page = parse_page(req);
+  if (!page.ok()) return page.error();
+  auto status = status_filter(req);
+  if (!status.ok()) return status.error();
+  const int64_t user = req.identity().subject_id;
+  auto load = [&]() -> Result<std::optional<std::string>> {
+    auto txn = host_.begin(host_.shard_of(static_cast<uint64_t>(user)), BZ_TXN_READ, req.raw());
+    if (!txn.ok()) return txn.error();
+    auto rows = OrderStore::list_by_user(*txn, user, *status, page->before_id, page->limit);
+    if (!rows.ok()) return rows.error();
+    return std::optional<std::string>(rows_page(*rows, *page).dump());
+  };
+  // Only the default first page is cached: it is what an app opens on.
+  const bool first_page = status->empty() && page->before_id == INT64_MAX && page->limit == 20;
+  auto body = first_page ? host_.get_or_load(OrderStore::first_page_key(user), kPageCache, req.raw(), load)
+                         : load();
+  if (!body.ok()) return body.error();
+  return Reply{200, **body, {}};
+}
+
+Result<Reply> OrderQueries::list_merchant(const Request& req) {
+  auto page = parse_page(req);
+  if (!page.ok()) return page.error();
+  auto status = status_filter(req);
+  if (!status.ok()) return status.error();
+  const int64_t merchant = req.identity().subject_id;
+  auto rows = newest_across_shards<OrderRow>(
+      host_, req.raw(), *page,
+      [&](Txn& txn) { return OrderStore::list_by_merchant(txn, merchant, *status, page->before_id, page->limit); },
+      [](const OrderRow& r) { return r.order.id; });
+  if (!rows.ok()) return rows.error();
+  return Reply::json(rows_page(*rows, *page));
+}
+
+}  // namespace orders

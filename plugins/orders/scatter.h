@@ -1,0 +1,42 @@
+// Merchant-wide lists (SKUs, flash sales, orders) span every shard: each
+// shard answers its newest rows below the cursor, and the merge keeps the
+// newest `limit` overall. Ids are time-ordered, so the page is stable while
+// rows are added and the last id is the next cursor.
+#pragma once
+
+#include "util.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace orders {
+
+template <class Row, class PerShard, class IdOf>
+Result<std::vector<Row>> newest_across_shards(const bazaar::sdk::Host& host, const bz_request* req,
+                                              const PageRequest& page, PerShard&& per_shard,
+                                              IdOf&& id_of) {
+  std::vector<Row> rows;
+  for (uint32_t shard = 0; shard < host.shard_count(); ++shard) {
+    auto txn = host.begin(shard, BZ_TXN_READ, req);
+    if (!txn.ok()) return txn.error();
+    Result<std::vector<Row>> part = per_shard(*txn);
+    if (!part.ok()) return part.error();
+    for (Row& row : *part) rows.push_back(std::move(row));
+  }
+  std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return id_of(a) > id_of(b); });
+  if (rows.size() > static_cast<size_t>(page.limit)) rows.resize(static_cast<size_t>(page.limit));
+  return rows;
+}
+
+// {"<name>": [...], "next_cursor": "<last id>" | null}
+template <class Row, class ToJson, class IdOf>
+Json page_json(const char* name, const std::vector<Row>& rows, const PageRequest& page,
+               ToJson&& to_json, IdOf&& id_of) {
+  Json list = Json::array();
+  for (const Row& row : rows) list.push_back(to_json(row));
+  Json next = nullptr;
+  if (rows.size() == static_cast<size_t>(page.limit)) next = id_text(id_of(rows.back()));
+  return {{name, std::move(list)}, {"next_cursor", std::move(next)}};
+}
+
+}  // namespace orders

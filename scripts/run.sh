@@ -26,6 +26,9 @@ BUILD_DIR=build/release PLUGINS="$plugins" TEST_CLOCK=off MEMCACHED=on MEMCACHED
 ctl="build/release/bin/bazaarctl --config $dir/bazaar.conf"
 user_token=$($ctl token --role user --sub 1001 --ttl 86400)
 ops_token=$($ctl token --role ops --sub 1 --ttl 86400)
+merchant_token=$($ctl token --role merchant --sub 7 --ttl 86400)
+base=http://127.0.0.1:$port
+eval "$(scripts/demo-data.sh "$base" "$merchant_token")"  # SKU_TEA SKU_MUG SKU_PHONE FLASH_SALE
 
 cat <<EOT
 
@@ -38,6 +41,16 @@ Try:
   curl -s http://127.0.0.1:$port/api/v1/hello/world?lang=en
   curl -s -X POST http://127.0.0.1:$port/api/v1/echo -H 'Content-Type: application/json' \\
        -H 'Authorization: Bearer $user_token' -d '{"message":"你好","count":2}'
+
+Orders (demo merchant 7, user 1001; docs/API.md):
+  curl -s $base/api/v1/skus/$SKU_TEA
+  curl -s -X POST $base/api/v1/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \\
+       -H 'Authorization: Bearer $user_token' \\
+       -d '{"items":[{"sku_id":"$SKU_TEA","qty":2}],"address":{"name":"Li Lei","phone":"13800000000","line1":"1 West Lake Rd","city":"Hangzhou"}}'
+  $ctl pay --url $base ORDER_ID          # the fake payment provider signs a callback
+  curl -s $base/api/v1/orders -H 'Authorization: Bearer $user_token'
+  curl -s $base/api/v1/merchant/skus -H 'Authorization: Bearer $merchant_token'
+  curl -s $base/api/v1/flash-sales/$FLASH_SALE      # flash sale of SKU $SKU_PHONE: add "flash_sale_id" to an order
   curl -s http://127.0.0.1:$port/api/v1/admin/plugins -H 'Authorization: Bearer $ops_token'
   curl -s http://127.0.0.1:$port/readyz ;  curl -s http://127.0.0.1:$port/metrics
   $ctl status

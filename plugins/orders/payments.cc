@@ -1,0 +1,315 @@
+#include "payments.h"
+
+#include "order_store.h"
+#include "payment_signature.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace orders {
+
+using bazaar::sdk::Reply;
+using bazaar::sdk::Request;
+
+namespace {
+
+// A signed timestamp is accepted within this distance of the host clock.
+constexpr int64_t kWindowMs = 5 * 60 * 1000;
+// Nonces are kept at least twice the window: a replay of a callback signed
+// for the far edge of the window (now + 5 min) turns stale 10 min after it
+// was first seen, which is exactly when its nonce may be purged.
+constexpr int64_t kNonceKeepMs = 2 * kWindowMs;
+// Expired nonces deleted per callback: bounded work, enough to keep up with
+// any rate the write lock allows.
+constexpr int64_t kNoncePurgeBatch = 64;
+
+constexpr std::string_view kSuccess = "SUCCESS";
+constexpr const char* kPaymentTimeoutTimer = "payment_timeout";
+
+Error unauthenticated(std::string code, std::string message) {
+  return {BZ_UNAUTHENTICATED, std::move(code), std::move(message)};
+}
+
+// FNV-1a 64: places a nonce on a shard. Must never change while nonces
+// younger than kNonceKeepMs exist (a new hash would look on another shard).
+uint64_t nonce_hash(std::string_view nonce) {
+  uint64_t h = 14695981039346656037ULL;
+  for (char c : nonce) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return h;
+}
+
+std::string read_secret(const bazaar::sdk::Host& host, std::string& problem) {
+  if (const char* env = std::getenv("BAZAAR_PAYMENT_SECRET"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  auto file = host.config("payment_secret_file");
+  if (!file || file->empty()) {
+    problem = "no payment secret (set BAZAAR_PAYMENT_SECRET or plugin.orders.payment_secret_file)";
+    return {};
+  }
+  std::ifstream in{std::string(*file), std::ios::binary};
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (!in) {
+    problem = "cannot read plugin.orders.payment_secret_file " + std::string(*file);
+    return {};
+  }
+  std::string secret = content.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' ||
+                             secret.back() == ' ' || secret.back() == '\t')) {
+    secret.pop_back();
+  }
+  if (secret.empty()) problem = "plugin.orders.payment_secret_file " + std::string(*file) + " is empty";
+  return secret;
+}
+
+bool printable_ascii(std::string_view text) {
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+Result<std::optional<std::string>> order_status(Txn& txn, int64_t order_id) {
+  auto stmt = txn.prepare("SELECT status FROM orders_orders WHERE id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, order_id);
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(stmt->text(0)));
+}
+
+Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such order"); }
+
+}  // namespace
+
+Result<PaymentCallback> parse_payment_callback(std::string_view body) {
+  Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
+  if (!doc.is_object()) return bazaar::invalid_argument("INVALID_BODY", "body must be a JSON object");
+  PaymentCallback out;
+  auto id = parse_id(doc.contains("order_id") ? doc["order_id"] : Json(), "order_id", "INVALID_BODY");
+  if (!id.ok()) return id.error();
+  out.order_id = *id;
+  auto txn_id = doc.find("transaction_id");
+  if (txn_id == doc.end() || !txn_id->is_string() || txn_id->get_ref<const std::string&>().empty() ||
+      txn_id->get_ref<const std::string&>().size() > 64 ||
+      !printable_ascii(txn_id->get_ref<const std::string&>())) {
+    return bazaar::invalid_argument("INVALID_BODY", "transaction_id must be 1-64 printable ASCII characters");
+  }
+  out.transaction_id = txn_id->get<std::string>();
+  auto amount = int_field(doc, "amount", 0, INT64_MAX, "INVALID_BODY");
+  if (!amount.ok()) return amount.error();
+  out.amount = *amount;
+  auto status = doc.find("status");
+  if (status == doc.end() || !status->is_string()) {
+    return bazaar::invalid_argument("INVALID_BODY", "status must be a string");
+  }
+  out.status = status->get<std::string>();
+  return out;
+}
+
+Payments::Payments(bazaar::sdk::Host host, Settlement& settlement)
+    : host_(host), settlement_(settlement) {
+  std::string problem;
+  secret_ = read_secret(host_, problem);
+  // Logged once per process; each callback then answers 503 without a log line.
+  if (secret_.empty()) {
+    host_.log(BZ_LOG_ERROR, "orders: payments disabled: " + problem);
+  } else if (secret_.size() < 32) {
+    host_.log(BZ_LOG_WARN, "orders: the payment secret is shorter than 32 bytes");
+  }
+}
+
+Result<Reply> Payments::callback(const Request& req) {
+  Result<Reply> reply = handle(req);
+  if (!reply.ok()) {  // answers are counted by answer()
+    const std::string labels = "result=\"rejected\",code=\"" + reply.error().code() + "\"";
+    host_.count("payments", labels.c_str());
+  }
+  return reply;
+}
+
+Result<Reply> Payments::handle(const Request& req) {
+  if (secret_.empty()) {
+    return bazaar::unavailable("PAYMENTS_NOT_CONFIGURED", "this node has no payment secret");
+  }
+  auto timestamp = req.header("HTTP_X_BAZAAR_TIMESTAMP");
+  auto nonce = req.header("HTTP_X_BAZAAR_NONCE");
+  auto signature = req.header("HTTP_X_BAZAAR_SIGNATURE");
+  if (!timestamp || !nonce || !signature || timestamp->empty() || nonce->empty() ||
+      signature->empty()) {
+    return unauthenticated("SIGNATURE_MISSING",
+                           "X-Bazaar-Timestamp, X-Bazaar-Nonce and X-Bazaar-Signature are required");
+  }
+  // Malformed headers cannot carry a valid signature: one code for all.
+  auto seconds = payment::parse_timestamp(*timestamp);
+  if (!seconds) return unauthenticated("BAD_SIGNATURE", "X-Bazaar-Timestamp must be Unix seconds");
+  if (!payment::valid_nonce(*nonce)) {
+    return unauthenticated("BAD_SIGNATURE", "X-Bazaar-Nonce must be 8-64 characters [A-Za-z0-9_-]");
+  }
+  // Over the raw body: re-serialised JSON would not be what the provider signed.
+  if (!payment::verify(secret_, *timestamp, *nonce, req.body(), *signature)) {
+    return unauthenticated("BAD_SIGNATURE", "the signature does not match");
+  }
+  const int64_t now = host_.now_ms();
+  const int64_t skew = now - *seconds * 1000;
+  if (skew > kWindowMs || skew < -kWindowMs) {
+    return unauthenticated("STALE_TIMESTAMP", "the timestamp is more than 5 minutes from the node's clock");
+  }
+  auto payment = parse_payment_callback(req.body());
+  if (!payment.ok()) return payment.error();
+
+  // The nonce commits on its own, before the payment is processed: a nonce
+  // is spent even if a later step rejects (404, 422, busy database). That is
+  // the provider's contract: it retries any non-200 answer with a fresh
+  // nonce, and a replayed request must never be processed twice anyway.
+  if (Status spent = spend_nonce(*nonce, now, req.raw()); !spent.ok()) return spent.error();
+
+  if (payment->status != kSuccess) return ignore(*payment, req.raw());
+  return apply(*payment, now, req);
+}
+
+Status Payments::spend_nonce(std::string_view nonce, int64_t now_ms, const bz_request* req) const {
+  auto txn = host_.begin(host_.shard_of(nonce_hash(nonce)), BZ_TXN_WRITE, req);
+  if (!txn.ok()) return txn.error();
+  auto purged = txn->exec(
+      "DELETE FROM orders_payment_nonces WHERE nonce IN "
+      "(SELECT nonce FROM orders_payment_nonces WHERE seen_ms < ?1 LIMIT ?2)",
+      now_ms - kNonceKeepMs, kNoncePurgeBatch);
+  if (!purged.ok()) return purged.error();
+  // A row older than the keep window that the bounded purge has not reached
+  // yet counts as unused: it is taken over rather than refused.
+  auto recorded = txn->exec(
+      "INSERT INTO orders_payment_nonces (nonce, seen_ms) VALUES (?1, ?2) "
+      "ON CONFLICT (nonce) DO UPDATE SET seen_ms = excluded.seen_ms WHERE seen_ms < ?3",
+      nonce, now_ms, now_ms - kNonceKeepMs);
+  if (!recorded.ok()) return recorded.error();
+  if (*recorded == 0) return bazaar::conflict("NONCE_REUSED", "this nonce was already used");
+  return txn->commit();
+}
+
+Result<Reply> Payments::ignore(const PaymentCallback& payment, const bz_request* req) const {
+  // A failed or pending payment moves no money: answer 200 so that the
+  // provider stops retrying, and change nothing.
+  const uint32_t shard = host_.shard_of_id(payment.order_id);
+  if (shard >= host_.shard_count()) return order_not_found();
+  auto txn = host_.begin(shard, BZ_TXN_READ, req);
+  if (!txn.ok()) return txn.error();
+  auto status = order_status(*txn, payment.order_id);
+  if (!status.ok()) return status.error();
+  if (!*status) return order_not_found();
+  return answer("IGNORED", payment.order_id, **status);
+}
+
+Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, const Request& req) {
+  // Ids carry their shard: the order, its history and its payments live there.
+  const uint32_t shard = host_.shard_of_id(payment.order_id);
+  if (shard >= host_.shard_count()) return order_not_found();
+  auto txn = host_.begin(shard, BZ_TXN_WRITE, req.raw());
+  if (!txn.ok()) return txn.error();
+
+  // Once per transaction_id: the row is the record (and the lock) of this payment.
+  auto inserted = txn->exec(
+      "INSERT INTO orders_payments (provider_txn_id, order_id, amount, outcome, reason, received_ms) "
+      "VALUES (?1, ?2, ?3, 'APPLIED', 'paid', ?4) ON CONFLICT (provider_txn_id) DO NOTHING",
+      payment.transaction_id, payment.order_id, payment.amount, now_ms);
+  if (!inserted.ok()) return inserted.error();
+  if (*inserted == 0) {
+    // Seen before: report the order that payment was recorded for. The
+    // transaction changed nothing and rolls back when it goes out of scope.
+    auto stmt = txn->prepare("SELECT order_id FROM orders_payments WHERE provider_txn_id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, payment.transaction_id);
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    const int64_t recorded_order = *row ? stmt->int64(0) : payment.order_id;
+    auto status = order_status(*txn, recorded_order);
+    if (!status.ok()) return status.error();
+    return answer("DUPLICATE", recorded_order, status->value_or(""));
+  }
+
+  auto loaded = OrderStore::load(*txn, payment.order_id);
+  if (!loaded.ok()) return loaded.error();
+  if (!*loaded) return order_not_found();
+  const Order& order = **loaded;
+  if (payment.amount != order.payable) {
+    return bazaar::failed_precondition("AMOUNT_MISMATCH", "amount " + std::to_string(payment.amount) +
+                                                              " is not the order's payable " +
+                                                              std::to_string(order.payable));
+  }
+
+  bool applied = false;
+  if (order.status == kPendingPayment) {
+    auto moved = OrderStore::transition(*txn, order.id, kPendingPayment, kPaid, "provider",
+                                        "paid:" + payment.transaction_id, now_ms);
+    if (!moved.ok()) return moved.error();
+    applied = *moved;  // false: moved by someone else first, handled as below
+  }
+  std::string order_status_after = applied ? std::string(kPaid) : order.status;
+  if (applied) {
+    auto cancelled = txn->cancel_timer(kPaymentTimeoutTimer, id_text(order.id));
+    if (!cancelled.ok()) return cancelled.error();
+    BAZAAR_RETURN_IF_ERROR(Settlement::schedule(*txn, order.id, now_ms));
+    BAZAAR_RETURN_IF_ERROR(txn->publish("order.paid.", {{"order_id", id_text(order.id)},
+                                                        {"user_id", id_text(order.user_id)},
+                                                        {"merchant_id", id_text(order.merchant_id)},
+                                                        {"status", kPaid},
+                                                        {"payable", order.payable},
+                                                        {"transaction_id", payment.transaction_id}}));
+    OrderStore::invalidate_after_commit(*txn, order.id, order.user_id);
+  } else {
+    // Money arrived for an order that cannot take it: record it for refund,
+    // leave the order as it is.
+    if (order.status == kPendingPayment) {
+      // The conditional update lost: read what the order became.
+      auto now_status = order_status(*txn, order.id);
+      if (!now_status.ok()) return now_status.error();
+      order_status_after = now_status->value_or(order.status);
+    }
+    const std::string reason = order_status_after == kCancelled ? "order_cancelled" : "already_paid";
+    auto updated = txn->exec(
+        "UPDATE orders_payments SET outcome = 'REFUND_REQUIRED', reason = ?1 WHERE provider_txn_id = ?2",
+        reason, payment.transaction_id);
+    if (!updated.ok()) return updated.error();
+    BAZAAR_RETURN_IF_ERROR(txn->publish("payment.refund_required.",
+                                        {{"order_id", id_text(order.id)},
+                                         {"user_id", id_text(order.user_id)},
+                                         {"merchant_id", id_text(order.merchant_id)},
+                                         {"status", order_status_after},
+                                         {"transaction_id", payment.transaction_id},
+                                         {"amount", payment.amount},
+                                         {"reason", reason}}));
+  }
+  BAZAAR_RETURN_IF_ERROR(txn->commit());
+
+  if (!applied) {
+    log(req, BZ_LOG_WARN, "payment " + payment.transaction_id + " for order " + id_text(order.id) +
+                              " needs a refund (order " + order_status_after + ")");
+    return answer("REFUND_REQUIRED", order.id, order_status_after);
+  }
+  // Confirms the participants now; the settle timer scheduled above retries
+  // whatever fails here, so an error only costs latency.
+  if (Status settled = settlement_.settle(order.id, req.raw()); !settled.ok()) {
+    log(req, BZ_LOG_WARN, "settle of order " + id_text(order.id) + " after payment deferred to its timer: " +
+                              settled.error().message());
+  }
+  return answer("APPLIED", order.id, kPaid);
+}
+
+Reply Payments::answer(std::string_view result, int64_t order_id,
+                       std::string_view order_status) const {
+  std::string labels = "result=\"";
+  for (char c : result) labels.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  labels += "\"";
+  host_.count("payments", labels.c_str());
+  return Reply::json({{"result", result}, {"order_id", id_text(order_id)}, {"order_status", order_status}});
+}
+
+void Payments::log(const Request& req, bz_log_level level, std::string_view message) const {
+  host_.api()->log(host_.raw(), req.raw(), level, bazaar::sdk::to_bz(message));
+}
+
+}  // namespace orders

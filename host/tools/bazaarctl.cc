@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "jwt.h"
+#include "pay_command.h"
 #include "unix_socket.h"
 
 namespace {
@@ -32,6 +33,13 @@ constexpr const char* kUsage =
     "  rules eval FILE --facts FACTS.json\n"
     "                                 dry-run a rule file: decision and trace\n"
     "  rules schemas                  list the built-in fact schemas\n"
+    "  pay [--config FILE] --url http://HOST:PORT ORDER_ID [--amount N] [--txn ID]\n"
+    "      [--nonce N] [--timestamp S] [--status S]\n"
+    "                                 fake payment provider: sign and POST a payment callback\n"
+    "                                 (secret: $BAZAAR_PAYMENT_SECRET or\n"
+    "                                 plugin.orders.payment_secret_file); without --amount reads\n"
+    "                                 the order's payable with an ops token. Defaults: txn\n"
+    "                                 fake-<random>, random nonce, now, SUCCESS. Exits 0 on 200\n"
     "The config file defaults to $BAZAAR_CONFIG, then conf/bazaar.conf.\n";
 
 int control(const bazaar::host::HostConfig& config, const std::string& command, int timeout_ms) {
@@ -82,6 +90,7 @@ int main(int argc, char** argv) {
   if (args[0] == "rules") {  // offline: needs no configuration and no running host
     return bazaar::rules::cli_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
   }
+  if (args[0] == "pay") return bazaar::ctl::pay_command({args.begin() + 1, args.end()}, config_path);
   auto config = bazaar::host::load_config(config_path, bazaar::host::process_env());
   if (!config.ok()) {
     fprintf(stderr, "bazaarctl: %s\n", config.error().message().c_str());

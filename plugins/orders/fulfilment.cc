@@ -42,6 +42,13 @@ Status known_fields(const Json& object, std::initializer_list<std::string_view> 
   return s;
 }
 
+// A positive integer member (the upper limits of refunds depend on the order).
+Result<int64_t> positive_int(const Json& object, const char* field, int64_t max, const char* code) {
+  auto value = int_field(object, field, 1, max, code);
+  if (value.ok()) return value;
+  return bazaar::invalid_argument(code, std::string(field) + " must be a positive integer");
+}
+
 // An optional body: empty, or a JSON object.
 Result<Json> optional_object(std::string_view body) {
   if (body.empty()) return Json::object();
@@ -135,7 +142,7 @@ Result<RefundRequest> parse_refund_request(std::string_view body) {
     BAZAAR_RETURN_IF_ERROR(known_fields(entry, {"line", "qty", "amount"}));
     RefundLineRequest line;
     // A line number above INT32_MAX names no line either: BAD_LINE, like one that does not exist.
-    auto number = int_field(entry, "line", 1, INT32_MAX, "BAD_LINE");
+    auto number = positive_int(entry, "line", INT32_MAX, "BAD_LINE");
     if (!number.ok()) return number.error();
     line.line = static_cast<int>(*number);
     for (const RefundLineRequest& seen : out.lines) {
@@ -145,11 +152,11 @@ Result<RefundRequest> parse_refund_request(std::string_view body) {
       }
     }
     // Upper limits depend on the order: more than what is left of the line is a 422 later.
-    auto qty = int_field(entry, "qty", 1, INT64_MAX, "BAD_QTY");
+    auto qty = positive_int(entry, "qty", INT64_MAX, "BAD_QTY");
     if (!qty.ok()) return qty.error();
     line.qty = *qty;
     if (entry.contains("amount")) {
-      auto amount = int_field(entry, "amount", 1, INT64_MAX, "BAD_AMOUNT");
+      auto amount = positive_int(entry, "amount", INT64_MAX, "BAD_AMOUNT");
       if (!amount.ok()) return amount.error();
       line.amount = *amount;
     }
@@ -359,32 +366,44 @@ Result<Reply> Fulfilment::refund(const Request& req) {
 }
 
 Status Fulfilment::on_restock_timer(const bazaar::sdk::Timer& timer) {
-  auto payload = timer.payload_as<Json>();
-  if (!payload.ok()) return payload.error();
-  auto lines = payload->find("lines");
-  if (!payload->is_object() || lines == payload->end() || !lines->is_array()) {
-    return bazaar::invalid_argument("BAD_TIMER_PAYLOAD", "refund_restock timer " +
-                                                             std::string(timer.key()) + " has no lines");
-  }
-  Status first = bazaar::ok_status();
-  for (const Json& line : *lines) {
-    auto ref = line.find("ref");
-    auto sku = line.is_object() && line.contains("sku_id")
-                   ? parse_id(line["sku_id"], "sku_id", "BAD_TIMER_PAYLOAD")
-                   : Result<int64_t>(bazaar::invalid_argument("BAD_TIMER_PAYLOAD", "line without sku_id"));
-    auto qty = line.is_object() ? int_field(line, "qty", 1, INT64_MAX, "BAD_TIMER_PAYLOAD")
-                                : Result<int64_t>(bazaar::invalid_argument("BAD_TIMER_PAYLOAD", "line"));
-    Status done = bazaar::ok_status();
-    if (!sku.ok()) {
-      done = sku.error();
-    } else if (!qty.ok()) {
-      done = qty.error();
-    } else if (ref == line.end() || !ref->is_string()) {
-      done = bazaar::invalid_argument("BAD_TIMER_PAYLOAD", "line without ref");
-    } else {
-      done = stock_.restock(ref->get_ref<const std::string&>(), *sku, *qty, nullptr);
+  // Parse every line first: a payload this code did not write can never
+  // succeed, so it is logged and dropped instead of retried for ever.
+  struct Move {
+    std::string ref;
+    int64_t sku_id = 0;
+    int64_t qty = 0;
+  };
+  std::vector<Move> moves;
+  const Json payload = Json::parse(timer.payload(), nullptr, /*allow_exceptions=*/false);
+  bool valid = payload.is_object() && payload.contains("lines") && payload["lines"].is_array();
+  if (valid) {
+    for (const Json& line : payload["lines"]) {
+      if (!line.is_object() || !line.contains("sku_id") || !line.contains("ref") ||
+          !line["ref"].is_string()) {
+        valid = false;
+        break;
+      }
+      auto sku = parse_id(line["sku_id"], "sku_id", "BAD_TIMER_PAYLOAD");
+      auto qty = int_field(line, "qty", 1, INT64_MAX, "BAD_TIMER_PAYLOAD");
+      if (!sku.ok() || !qty.ok()) {
+        valid = false;
+        break;
+      }
+      moves.push_back({line["ref"].get<std::string>(), *sku, *qty});
     }
-    // Every line gets its chance on each run; the first failure makes the host retry them all.
+  }
+  if (!valid) {
+    host_.log(BZ_LOG_ERROR, "refund_restock timer " + std::string(timer.key()) +
+                                " dropped: malformed payload " +
+                                std::string(timer.payload().substr(0, 200)));
+    return bazaar::ok_status();
+  }
+
+  Status first = bazaar::ok_status();
+  for (const Move& pending : moves) {
+    // Every line gets its chance on each run; the first failure makes the host retry them all
+    // (the lines already done are no-ops by their ref).
+    Status done = stock_.restock(pending.ref, pending.sku_id, pending.qty, nullptr);
     if (!done.ok() && first.ok()) first = done;
   }
   return first;

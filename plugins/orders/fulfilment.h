@@ -76,7 +76,7 @@ class Fulfilment {
   // Timer kind "refund_restock", key = the refund id, payload
   // {"order_id","lines":[{"sku_id","qty","ref"}]}: restocks every line (once
   // per ref however often it runs) and returns the first error, so that the
-  // host retries the timer.
+  // host retries the timer. A malformed payload is logged and dropped.
   bazaar::Status on_restock_timer(const bazaar::sdk::Timer& timer);
 
  private:

@@ -235,14 +235,15 @@ Result<std::string> OrderCreation::commit_order(const Request& req, const Create
 
   const std::string actor = actor_of(req.identity());
   if (Status s = OrderStore::insert(*txn, order, actor, "created"); !s.ok()) return s.error();
-  auto participant = txn->prepare(
-      "INSERT INTO orders_participants (order_id, seq, name, state, data) VALUES (?1, ?2, ?3, 'TRIED', ?4)");
-  if (!participant.ok()) return participant.error();
-  if (Status s = participant->bind_all(order.id, int64_t{1}, "stock", "{}").run(); !s.ok()) return s.error();
+  constexpr std::string_view kAddParticipant =
+      "INSERT INTO orders_participants (order_id, seq, name, state, data) VALUES (?1, ?2, ?3, 'TRIED', ?4)";
+  if (auto added = txn->exec(kAddParticipant, order.id, int64_t{1}, "stock", "{}"); !added.ok()) {
+    return added.error();
+  }
   int64_t seq = 1;
   for (const TriedParticipant& p : *tried) {
-    if (Status s = participant->bind_all(order.id, ++seq, p.name, p.data.dump()).run(); !s.ok()) {
-      return s.error();
+    if (auto added = txn->exec(kAddParticipant, order.id, ++seq, p.name, p.data.dump()); !added.ok()) {
+      return added.error();
     }
   }
   std::string response = order_json(order).dump();

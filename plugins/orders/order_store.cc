@@ -61,15 +61,13 @@ Status OrderStore::insert(Txn& txn, const Order& o, std::string_view actor, std:
   order_stmt->bind_all(o.id, o.user_id, o.merchant_id, o.status, o.total, o.discount, o.payable,
                        o.address, o.flash_id, o.payment_deadline_ms, o.created_ms);
   if (Status ran = order_stmt->run(); !ran.ok()) return ran;
-  auto item_stmt = txn.prepare(
-      "INSERT INTO orders_items (order_id, line, sku_id, title, unit_price, qty, amount, discount, "
-      "paid_amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  if (!item_stmt.ok()) return item_stmt.error();
   for (const OrderItem& i : o.items) {
-    Status ran = item_stmt->bind_all(o.id, i.line, i.sku_id, i.title, i.unit_price, i.qty, i.amount,
-                                     i.discount, i.paid_amount)
-                     .run();
-    if (!ran.ok()) return ran;
+    // exec prepares per row: the host's cache hands back the same statement, reset.
+    auto added = txn.exec(
+        "INSERT INTO orders_items (order_id, line, sku_id, title, unit_price, qty, amount, discount, "
+        "paid_amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        o.id, i.line, i.sku_id, i.title, i.unit_price, i.qty, i.amount, i.discount, i.paid_amount);
+    if (!added.ok()) return added.error();
   }
   return add_history(txn, o.id, std::nullopt, o.status, actor, reason, o.created_ms);
 }

@@ -83,11 +83,13 @@ Error why_not_reserved(Txn& txn, int64_t sku_id) {
 Status reserve_on_shard(Txn& txn, int64_t order_id, int64_t user_id,
                         const std::vector<StockLine>& lines, const std::vector<size_t>& indexes,
                         std::optional<int64_t> flash_id, int64_t now_ms, Reservation& out) {
-  auto take = txn.prepare(
-      "UPDATE orders_skus SET available = available - ?1, reserved = reserved + ?1, updated_ms = ?3 "
-      "WHERE id = ?2 AND active = 1 AND available >= ?1 RETURNING merchant_id, title, price");
-  if (!take.ok()) return take.error();
   for (size_t index : indexes) {
+    // Prepared per line: a stepped statement must be reset before it is bound
+    // again, and preparing the same SQL hands back the cached one, reset.
+    auto take = txn.prepare(
+        "UPDATE orders_skus SET available = available - ?1, reserved = reserved + ?1, updated_ms = ?3 "
+        "WHERE id = ?2 AND active = 1 AND available >= ?1 RETURNING merchant_id, title, price");
+    if (!take.ok()) return take.error();
     const StockLine& line = lines[index];
     PricedLine priced;
     if (flash_id) {
@@ -165,11 +167,11 @@ Result<std::vector<int64_t>> Stock::move_reserved(int64_t order_id,
   for (const auto& [shard, skus] : by_shard(host_, sku_ids)) {
     auto txn = host_.begin(shard, BZ_TXN_WRITE, req);
     if (!txn.ok()) return txn.error();
-    auto mark = txn->prepare(
-        "UPDATE orders_reservations SET state = ?1, updated_ms = ?2 "
-        "WHERE order_id = ?3 AND sku_id = ?4 AND state = 'RESERVED' RETURNING qty, flash_id, user_id");
-    if (!mark.ok()) return mark.error();
     for (int64_t sku : skus) {
+      auto mark = txn->prepare(  // per SKU: see reserve_on_shard
+          "UPDATE orders_reservations SET state = ?1, updated_ms = ?2 "
+          "WHERE order_id = ?3 AND sku_id = ?4 AND state = 'RESERVED' RETURNING qty, flash_id, user_id");
+      if (!mark.ok()) return mark.error();
       mark->bind_all(to_sold ? "CONFIRMED" : "RELEASED", now, order_id, sku);
       auto moved = mark->step();
       if (!moved.ok()) return moved.error();

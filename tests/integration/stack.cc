@@ -100,7 +100,21 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
     ADD_FAILURE() << "cannot copy the fixture schema";
     return nullptr;
   }
-  std::string plugins;
+  // Product plugins: copied into the plugin folder before stack.sh (which only
+  // adds the fixtures to it), their migrations beside the fixtures' schema.
+  for (const auto& p : options.product_plugins) {
+    if (run("mkdir -p " + shell_quote(stack->dir_ + "/plugins") + " && cp " +
+                shell_quote(build_dir() + "/plugins/" + p + ".so") + " " +
+                shell_quote(stack->dir_ + "/plugins/") + " && cp -r " +
+                shell_quote(source_dir() + "/schema/" + p) + " " +
+                shell_quote(stack->dir_ + "/schema/" + p),
+            nullptr) != 0) {
+      ADD_FAILURE() << "cannot install the product plugin " << p;
+      return nullptr;
+    }
+  }
+  // A blank list, not an empty one: stack.sh installs `hello` when PLUGINS is empty.
+  std::string plugins = " ";
   for (const auto& p : options.plugins) plugins += p + " ";
   std::string cmd = "BUILD_DIR=" + shell_quote(build_dir()) +
                     " PLUGIN_SOURCE_DIR=" + shell_quote(fixture_dir()) +
@@ -110,6 +124,7 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
                     " TEST_CLOCK=" + (options.test_clock ? "on" : "off") +
                     " MEMCACHED=" + (options.memcached ? "on" : "off") +
                     " SHARD_SYNC=" + (options.shard_sync_normal ? "normal" : "full") +
+                    " PAYMENT_TIMEOUT_S=" + std::to_string(options.payment_timeout_s) +
                     " SCHEMA_DIR=" + shell_quote(stack->dir_ + "/schema") + " " +
                     shell_quote(source_dir() + "/scripts/stack.sh") + " start " +
                     shell_quote(stack->dir_) + " " + std::to_string(stack->port_) + " 2>&1";
@@ -219,6 +234,13 @@ bool Stack::flush_memcached() const {
   }
   close(fd);
   return ok;
+}
+
+std::string Stack::payment_secret() const {
+  std::ifstream in(dir_ + "/payment.secret");
+  std::string secret;
+  std::getline(in, secret);
+  return secret;
 }
 
 std::string Stack::read_log() const {

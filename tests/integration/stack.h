@@ -16,11 +16,15 @@ namespace bazaar::testing {
 
 struct StackOptions {
   std::vector<std::string> plugins = {"fx_v1"};  // fixture .so names to install
+  // Product plugins (build_dir()/plugins/<name>.so) to install as well, with
+  // their migrations (source_dir()/schema/<name>), e.g. {"orders"}.
+  std::vector<std::string> product_plugins = {};
   int workers = 2;
   int threads = 8;
   bool test_clock = false;
   bool memcached = false;  // start a memcached for the stack (MEMCACHED=on) and use it
   bool shard_sync_normal = false;  // faster commits where durability is not under test
+  int payment_timeout_s = 900;     // plugin.orders.payment_timeout_s
 };
 
 class Stack {
@@ -48,6 +52,8 @@ class Stack {
   void install_plugin(const std::string& fixture_name) const;  // copy into plugin_dir
   void remove_plugin(const std::string& fixture_name) const;
   std::string read_log() const;  // the host's JSON log
+  // The node's payment callback secret (plugin.orders.payment_secret_file).
+  std::string payment_secret() const;
   // Stops nginx and the host, runs `between` (e.g. to edit state), starts them
   // again on the same folder and port. False (with a test failure) if it cannot.
   bool restart(const std::function<void()>& between = {});

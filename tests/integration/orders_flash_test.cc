@@ -1,0 +1,207 @@
+// Flash sales (秒杀, docs/API.md): 2,000 buyers for 100 units, the per-user
+// limit, units returning on cancel, the sale's window and shape errors.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "orders_client.h"
+
+namespace bazaar::testing {
+namespace {
+
+class OrdersFlashTest : public OrdersTest {
+ protected:
+  json sale(const std::string& id) {
+    HttpResult r = stack_->get("/api/v1/flash-sales/" + id);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return body_json(r);
+  }
+  HttpResult buy(long long user, const std::string& sku, const std::string& sale_id,
+                 long long qty = 1) {
+    return c().create_order(user, OrdersClient::order_body(sku, qty, sale_id),
+                            "flash-" + OrdersClient::fresh_nonce());
+  }
+};
+
+TEST_F(OrdersFlashTest, TwoThousandBuyersForOneHundredUnits) {
+  StackOptions o = options();
+  o.threads = 16;
+  ASSERT_TRUE(start(o));
+  std::string sku = c().create_sku(7, 1000, 1999);
+  std::string sale_id = c().create_flash_sale(7, sku, 100, 1, 99);
+  ASSERT_FALSE(sale_id.empty());
+  constexpr size_t kBuyers = 2000;
+  std::vector<HttpResult> answers(kBuyers);
+  // Every 10th buyer tries twice (a user retrying with a new key).
+  std::vector<HttpResult> retries(kBuyers);
+  run_concurrently(kBuyers, 64, [&](size_t i) {
+    answers[i] = buy(10'000 + as_ll(i), sku, sale_id);
+    if (i % 10 == 0) retries[i] = buy(10'000 + as_ll(i), sku, sale_id);
+  });
+  int created = 0, sold_out = 0;
+  std::set<std::string> order_ids;
+  for (size_t i = 0; i < kBuyers; ++i) {
+    for (const HttpResult* r : {&answers[i], &retries[i]}) {
+      if (r == &retries[i] && i % 10 != 0) continue;
+      std::string code = error_code(*r);
+      if (r->status == 201) {
+        ++created;
+        json doc = body_json(*r);
+        order_ids.insert(doc["order_id"].get<std::string>());
+        EXPECT_EQ(doc["flash_sale_id"], sale_id);
+        EXPECT_EQ(doc["total"], 99) << "the sale's price";
+      } else if (r->status == 409 && code == "SOLD_OUT") {
+        ++sold_out;
+      } else if (r->status == 409 && code == "FLASH_SALE_LIMIT_REACHED" && r == &retries[i]) {
+        EXPECT_EQ(answers[i].status, 201) << "only a buyer holding a unit is at the limit";
+      } else {
+        ADD_FAILURE() << "buyer " << i << ": " << r->status << " " << r->body << r->error;
+      }
+    }
+    if (i % 10 == 0) {
+      EXPECT_FALSE(answers[i].status == 201 && retries[i].status == 201) << "buyer " << i << " twice";
+    }
+  }
+  EXPECT_EQ(created, 100);
+  EXPECT_EQ(order_ids.size(), 100u);
+  EXPECT_GE(sold_out, kBuyers - 100);
+  json s = sale(sale_id);
+  EXPECT_EQ(s["remaining"], 0);
+  EXPECT_EQ(s["sold_out"], true);
+  EXPECT_FALSE(s.contains("merchant_id")) << "the public view";
+  Stock st = c().stock(7, sku);
+  EXPECT_EQ(st.reserved, 100);
+  EXPECT_EQ(st.available, 900);
+  EXPECT_TRUE(st.balanced()) << st;
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_flash_buyers WHERE qty > 0"), 100);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_flash_buyers WHERE qty > 1"), 0);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_orders"), 100);
+}
+
+TEST_F(OrdersFlashTest, PerUserLimitAndUnitsComeBackOnCancel) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 50, 1999);
+  std::string sale_id = c().create_flash_sale(7, sku, 3, 2, 500);
+  ASSERT_FALSE(sale_id.empty());
+
+  // Not exactly one line of the sale's SKU.
+  std::string other = c().create_sku(7, 5);
+  json mixed = OrdersClient::order_body(sku, 1, sale_id);
+  mixed["items"].push_back({{"sku_id", other}, {"qty", 1}});
+  HttpResult m = c().create_order(46, mixed, "flash-mixed");
+  EXPECT_EQ(m.status, 422) << m.body;
+  EXPECT_EQ(error_code(m), "FLASH_SALE_MISMATCH") << m.body;
+  HttpResult wrong = c().create_order(46, OrdersClient::order_body(other, 1, sale_id), "flash-wrong");
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_EQ(error_code(wrong), "FLASH_SALE_MISMATCH") << wrong.body;
+  HttpResult missing = c().create_order(46, OrdersClient::order_body(sku, 1, "7205759403792793600"),
+                                        "flash-missing");
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_EQ(error_code(missing), "FLASH_SALE_NOT_FOUND") << missing.body;
+
+  HttpResult two = buy(42, sku, sale_id, 2);
+  ASSERT_EQ(two.status, 201) << two.body;
+  EXPECT_EQ(body_json(two)["total"], 1000);
+  HttpResult third = buy(42, sku, sale_id, 1);
+  EXPECT_EQ(third.status, 409) << third.body;
+  EXPECT_EQ(error_code(third), "FLASH_SALE_LIMIT_REACHED") << third.body;
+  HttpResult over = buy(43, sku, sale_id, 3);
+  EXPECT_GE(over.status, 400) << "qty over the per-user limit: " << over.body;
+  EXPECT_EQ(sale(sale_id)["remaining"], 1);
+
+  // Cancelling returns the units and the buyer's allowance.
+  ASSERT_EQ(c().cancel(42, body_json(two)["order_id"]).status, 200);
+  ASSERT_TRUE(eventually([&] { return sale(sale_id)["remaining"] == 3; })) << sale(sale_id);
+  HttpResult again = buy(42, sku, sale_id, 2);
+  EXPECT_EQ(again.status, 201) << again.body;
+  HttpResult last = buy(44, sku, sale_id, 1);
+  EXPECT_EQ(last.status, 201) << last.body;
+  HttpResult none = buy(45, sku, sale_id, 1);
+  EXPECT_EQ(none.status, 409) << none.body;
+  EXPECT_EQ(error_code(none), "SOLD_OUT");
+
+  ASSERT_TRUE(eventually([&] { return c().stock(7, sku).reserved == 3; })) << c().stock(7, sku);
+  EXPECT_TRUE(c().stock(7, sku).balanced()) << c().stock(7, sku);
+}
+
+TEST_F(OrdersFlashTest, WindowCancelAndShapeErrors) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 50);
+  long long now_ms = c().node_now_s() * 1000;
+  auto create = [&](json body) {
+    return c().request("POST", "/api/v1/merchant/flash-sales", body.dump(), c().merchant(7));
+  };
+  json base = {{"sku_id", sku},
+               {"price", 99},
+               {"quantity", 10},
+               {"start", OrdersClient::iso_time(now_ms + 3'600'000)},
+               {"end", OrdersClient::iso_time(now_ms + 7'200'000)},
+               {"per_user_limit", 1}};
+  HttpResult later = create(base);
+  ASSERT_EQ(later.status, 201) << later.body;
+  std::string later_id = body_json(later)["flash_sale_id"];
+  HttpResult early = c().create_order(42, OrdersClient::order_body(sku, 1, later_id), "too-early");
+  EXPECT_EQ(early.status, 422) << early.body;
+  EXPECT_EQ(error_code(early), "FLASH_SALE_NOT_STARTED") << early.body;
+
+  json ended = base;
+  ended["start"] = OrdersClient::iso_time(now_ms - 7'200'000);
+  ended["end"] = OrdersClient::iso_time(now_ms - 3'600'000);
+  HttpResult past = create(ended);
+  if (past.status == 201) {
+    HttpResult late = c().create_order(42, OrdersClient::order_body(sku, 1,
+                                                                    body_json(past)["flash_sale_id"]),
+                                       "too-late");
+    EXPECT_EQ(late.status, 422) << late.body;
+    EXPECT_EQ(error_code(late), "FLASH_SALE_ENDED") << late.body;
+  } else {
+    EXPECT_EQ(error_code(past), "BAD_WINDOW") << past.body;
+  }
+
+  std::string running = c().create_flash_sale(7, sku, 10);
+  HttpResult cancelled = c().request("POST", "/api/v1/merchant/flash-sales/" + running + "/cancel",
+                                     "", c().merchant(7));
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(body_json(cancelled)["status"], "CANCELLED");
+  HttpResult after = c().create_order(42, OrdersClient::order_body(sku, 1, running), "after-cancel");
+  EXPECT_GE(after.status, 400) << after.body;
+  EXPECT_LT(after.status, 500) << after.body;
+
+  struct Case {
+    const char* field;
+    json value;
+    const char* code;
+  };
+  const std::vector<Case> cases = {
+      {"price", 0, "BAD_PRICE"},
+      {"quantity", 0, "BAD_QUANTITY"},
+      {"per_user_limit", 0, "BAD_LIMIT"},
+      {"end", OrdersClient::iso_time(now_ms + 1'000'000), "BAD_WINDOW"},  // before start
+      {"start", "yesterday", "BAD_WINDOW"},
+  };
+  for (const auto& k : cases) {
+    json body = base;
+    body[k.field] = k.value;
+    HttpResult r = create(body);
+    EXPECT_EQ(r.status, 400) << k.field << ": " << r.body;
+    EXPECT_EQ(error_code(r), k.code) << k.field << ": " << r.body;
+  }
+  json unknown_sku = base;
+  unknown_sku["sku_id"] = "7205759403792793600";
+  HttpResult nosku = create(unknown_sku);
+  EXPECT_EQ(nosku.status, 404) << nosku.body;
+  EXPECT_EQ(error_code(nosku), "SKU_NOT_FOUND") << nosku.body;
+
+  HttpResult list = c().request("GET", "/api/v1/merchant/flash-sales?limit=100", "", c().merchant(7));
+  ASSERT_EQ(list.status, 200) << list.body;
+  size_t expected = past.status == 201 ? 3 : 2;
+  EXPECT_EQ(body_json(list)["flash_sales"].size(), expected) << list.body;
+  EXPECT_TRUE(c().all_orders(42).empty());
+  EXPECT_EQ(c().stock(7, sku).available, 50);
+}
+
+}  // namespace
+}  // namespace bazaar::testing

@@ -1,0 +1,132 @@
+// Fulfilment and refunds (docs/API.md, "Fulfilment and refunds"): ship,
+// deliver, partial and full refunds, and the stock equation after a
+// restocking refund.
+#include <gtest/gtest.h>
+
+#include "orders_client.h"
+
+namespace bazaar::testing {
+namespace {
+
+class OrdersFulfilmentTest : public OrdersTest {
+ protected:
+  HttpResult merchant_post(const std::string& id, const std::string& action,
+                           const std::string& body = "{}", long long merchant = 7) {
+    return c().request("POST", "/api/v1/merchant/orders/" + id + "/" + action, body,
+                       c().merchant(merchant));
+  }
+  // A paid order of qty units of `sku` (merchant 7) by user 42, once the stock is settled.
+  json paid_order(const std::string& sku, long long qty) {
+    long long sold = c().stock(7, sku).sold;
+    json o = c().place_order(42, sku, qty);
+    if (!o.is_object()) return o;
+    HttpResult p = c().pay(o["order_id"], o["payable"], "txn-" + o["order_id"].get<std::string>());
+    EXPECT_EQ(body_json(p)["result"], "APPLIED") << p.body;
+    EXPECT_TRUE(eventually([&] { return c().stock(7, sku).sold == sold + qty; }))
+        << c().stock(7, sku);
+    return body_json(c().get_order(c().user(42), o["order_id"]));
+  }
+};
+
+TEST_F(OrdersFulfilmentTest, ShipDeliverAndRefundWithRestock) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 10, 1999, /*restock_on_refund=*/true);
+  json pending = c().place_order(42, sku, 1);
+  ASSERT_TRUE(pending.is_object());
+  HttpResult early = merchant_post(pending["order_id"], "ship");
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(error_code(early), "BAD_ORDER_STATUS") << early.body;
+  HttpResult refund_unpaid = merchant_post(pending["order_id"], "refunds",
+                                           R"({"lines":[{"line":1,"qty":1}],"reason":"x"})");
+  EXPECT_EQ(refund_unpaid.status, 409) << refund_unpaid.body;
+
+  json o = paid_order(sku, 2);
+  ASSERT_EQ(o["status"], "PAID");
+  std::string id = o["order_id"];
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.sold, 2);
+  EXPECT_EQ(s.available, 7);  // 10 - 2 sold - 1 reserved by the pending order
+  HttpResult cancel_paid = c().cancel(42, id);
+  EXPECT_EQ(cancel_paid.status, 409) << cancel_paid.body;
+  EXPECT_EQ(error_code(cancel_paid), "ORDER_NOT_CANCELLABLE") << cancel_paid.body;
+  HttpResult deliver_early = merchant_post(id, "deliver");
+  EXPECT_EQ(deliver_early.status, 409) << deliver_early.body;
+  EXPECT_EQ(error_code(deliver_early), "BAD_ORDER_STATUS");
+
+  HttpResult shipped = merchant_post(id, "ship", R"({"carrier":"SF","tracking":"SF123"})");
+  ASSERT_EQ(shipped.status, 200) << shipped.body;
+  EXPECT_EQ(body_json(shipped)["status"], "SHIPPED");
+  HttpResult twice = merchant_post(id, "ship");
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(error_code(twice), "BAD_ORDER_STATUS");
+  HttpResult delivered = merchant_post(id, "deliver");
+  ASSERT_EQ(delivered.status, 200) << delivered.body;
+  EXPECT_EQ(body_json(delivered)["status"], "DELIVERED");
+
+  // Partial refund: one unit at the default amount (its share of paid_amount).
+  HttpResult partial =
+      merchant_post(id, "refunds", R"({"lines":[{"line":1,"qty":1}],"reason":"broken"})");
+  ASSERT_EQ(partial.status, 201) << partial.body;
+  json p = body_json(partial);
+  EXPECT_TRUE(p["refund_id"].is_string());
+  EXPECT_EQ(p["order_id"], id);
+  EXPECT_EQ(p["amount"], 1999);
+  EXPECT_EQ(p["order"]["status"], "DELIVERED");
+  EXPECT_EQ(p["order"]["refunded"], 1999);
+  EXPECT_EQ(p["order"]["items"][0]["refunded_qty"], 1);
+
+  HttpResult too_much = merchant_post(
+      id, "refunds", R"({"lines":[{"line":1,"qty":1,"amount":2000}],"reason":"x"})");
+  EXPECT_EQ(too_much.status, 422) << too_much.body;
+  EXPECT_EQ(error_code(too_much), "REFUND_EXCEEDS_PAID") << too_much.body;
+  HttpResult too_many = merchant_post(id, "refunds", R"({"lines":[{"line":1,"qty":2}],"reason":"x"})");
+  EXPECT_EQ(too_many.status, 422) << too_many.body;
+  HttpResult bad_line = merchant_post(id, "refunds", R"({"lines":[{"line":9,"qty":1}],"reason":"x"})");
+  EXPECT_EQ(bad_line.status, 400) << bad_line.body;
+  EXPECT_EQ(error_code(bad_line), "BAD_LINE") << bad_line.body;
+
+  HttpResult rest = merchant_post(id, "refunds", R"({"lines":[{"line":1,"qty":1}],"reason":"x"})");
+  ASSERT_EQ(rest.status, 201) << rest.body;
+  EXPECT_EQ(body_json(rest)["order"]["status"], "REFUNDED");
+  EXPECT_EQ(body_json(rest)["order"]["refunded"], 3998);
+  HttpResult after = merchant_post(id, "refunds", R"({"lines":[{"line":1,"qty":1}],"reason":"x"})");
+  EXPECT_GE(after.status, 409) << after.body;
+  EXPECT_LE(after.status, 422) << after.body;
+
+  ASSERT_TRUE(eventually([&] { return c().stock(7, sku).sold == 0; })) << c().stock(7, sku);
+  s = c().stock(7, sku);
+  EXPECT_EQ(s.returned, 2);
+  EXPECT_EQ(s.available, 9) << "both units back, one still reserved by the pending order";
+  EXPECT_EQ(s.reserved, 1);
+  EXPECT_TRUE(s.balanced()) << s;
+
+  // The status path; a partial refund may add a row that keeps the status.
+  std::vector<std::string> path;
+  for (const auto& h : c().history_rows(id)) {
+    if (h["from"] != h["to"]) path.push_back(h["to"]);
+  }
+  EXPECT_EQ(path, (std::vector<std::string>{"PENDING_PAYMENT", "PAID", "SHIPPED", "DELIVERED",
+                                            "REFUNDED"}));
+  HttpResult as_user = c().request("POST", "/api/v1/merchant/orders/" + id + "/ship", "{}", c().user(42));
+  EXPECT_EQ(as_user.status, 403);
+}
+
+TEST_F(OrdersFulfilmentTest, RefundWithoutRestockKeepsUnitsSold) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 10, 500, /*restock_on_refund=*/false);
+  json o = paid_order(sku, 3);
+  ASSERT_EQ(o["status"], "PAID");
+  HttpResult full = merchant_post(o["order_id"], "refunds",
+                                  R"({"lines":[{"line":1,"qty":3}],"reason":"lost parcel"})");
+  ASSERT_EQ(full.status, 201) << full.body;
+  EXPECT_EQ(body_json(full)["amount"], 1500);
+  EXPECT_EQ(body_json(full)["order"]["status"], "REFUNDED");
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.sold, 3);
+  EXPECT_EQ(s.returned, 0);
+  EXPECT_EQ(s.available, 7);
+  EXPECT_TRUE(s.balanced()) << s;
+}
+
+}  // namespace
+}  // namespace bazaar::testing

@@ -1,0 +1,135 @@
+// Unpaid orders time out (docs/API.md, "Cancel"): a durable timer per order,
+// run by the background worker on the node's clock, which the test moves.
+// Stock comes back exactly once even when the background worker is killed
+// in the middle of the run.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "orders_client.h"
+
+namespace bazaar::testing {
+namespace {
+
+class OrdersTimeoutTest : public OrdersTest {
+ protected:
+  void SetUp() override {
+    // Rendered into timer_poll_ms by scripts/stack.sh; the default (1 s) only slows the test.
+    setenv("TIMER_POLL_MS", "50", 1);
+    StackOptions o = options();
+    o.test_clock = true;
+    bool ok = start(o);
+    unsetenv("TIMER_POLL_MS");
+    ASSERT_TRUE(ok);
+  }
+
+  pid_t background_pid() {
+    std::string out;
+    if (stack_->ctl("status", &out) != 0) return 0;
+    json doc = json::parse(out, nullptr, false);
+    if (!doc.is_object() || !doc.contains("workers")) return 0;
+    for (const auto& w : doc["workers"]) {
+      if (w.value("role", "") == "background" && w.value("ready", false) &&
+          !w.value("draining", false)) {
+        return w.value("pid", 0);
+      }
+    }
+    return 0;
+  }
+
+  long long cancelled_rows() {
+    return sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_orders WHERE status = 'CANCELLED'");
+  }
+};
+
+TEST_F(OrdersTimeoutTest, UnpaidOrdersCancelOnceEvenWithTheBackgroundWorkerKilled) {
+  constexpr int kOrders = 60;
+  std::string sku = c().create_sku(7, 200);
+  ASSERT_FALSE(sku.empty());
+  std::vector<json> unpaid;
+  for (int i = 0; i < kOrders; ++i) {
+    unpaid.push_back(c().place_order(100 + i, sku, 2));
+    ASSERT_TRUE(unpaid.back().is_object());
+  }
+  json paid = c().place_order(99, sku, 3);
+  ASSERT_TRUE(paid.is_object());
+  ASSERT_EQ(body_json(c().pay(paid["order_id"], paid["payable"], "txn-before-deadline"))["result"],
+            "APPLIED");
+  json by_user = c().place_order(98, sku, 1);
+  ASSERT_TRUE(by_user.is_object());
+  ASSERT_EQ(c().cancel(98, by_user["order_id"]).status, 200);
+  ASSERT_TRUE(eventually([&] {
+    Stock s = c().stock(7, sku);
+    return s.sold == 3 && s.reserved == 2 * kOrders;
+  })) << c().stock(7, sku);
+  EXPECT_EQ(cancelled_rows(), 1) << "nothing times out before the deadline";
+
+  pid_t background = background_pid();
+  ASSERT_GT(background, 0);
+  ASSERT_TRUE(c().move_clock(960'000));  // past the 900 s payment deadline
+  // Kill the background worker once it has started cancelling.
+  ASSERT_TRUE(eventually([&] { return cancelled_rows() > 1; }, 20000));
+  long long at_kill = cancelled_rows() - 1;
+  ASSERT_EQ(kill(background, SIGKILL), 0);
+  RecordProperty("timed_out_before_kill", std::to_string(at_kill));
+  EXPECT_LT(at_kill, kOrders) << "the kill came after the run, not during it";
+  // Timers the killed worker had claimed are leased (timer_lease_ms = 60 s of
+  // host clock), and an order it cancelled without releasing the stock has a
+  // `settle` timer 30 s later: move the clock past both.
+  ASSERT_TRUE(c().move_clock(960'000 + 90'000));
+  ASSERT_TRUE(eventually([&] { return cancelled_rows() == kOrders + 1; }, 30000))
+      << "cancelled " << cancelled_rows() - 1 << " of " << kOrders;
+  ASSERT_TRUE(eventually([&] { return c().stock(7, sku).reserved == 0; }, 20000))
+      << c().stock(7, sku);
+
+  for (const auto& o : unpaid) {
+    std::string id = o["order_id"];
+    EXPECT_EQ(c().order_status(id), "CANCELLED") << id;
+    std::vector<json> rows = c().history_rows(id);
+    EXPECT_EQ(std::count_if(rows.begin(), rows.end(),
+                            [](const json& h) { return h["to"] == "CANCELLED"; }),
+              1)
+        << id;
+    EXPECT_EQ(rows.size(), 2u) << id;
+  }
+  EXPECT_EQ(c().order_status(paid["order_id"]), "PAID");
+  EXPECT_EQ(c().history_rows(by_user["order_id"]).size(), 2u) << "cancelled once, by its user";
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.sold, 3);
+  EXPECT_EQ(s.available, 197) << "every unit released exactly once";
+  EXPECT_TRUE(s.balanced()) << s;
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_reservations WHERE state = "
+                                     "'RELEASED'"),
+            kOrders + 1);
+
+  // Money arriving after the time-out goes back; the order stays cancelled.
+  HttpResult late = c().pay(unpaid[0]["order_id"], unpaid[0]["payable"], "txn-too-late");
+  ASSERT_EQ(late.status, 200) << late.body;
+  EXPECT_EQ(body_json(late)["result"], "REFUND_REQUIRED");
+  EXPECT_EQ(c().order_status(unpaid[0]["order_id"]), "CANCELLED");
+  HttpResult cancel_after = c().cancel(100, unpaid[0]["order_id"]);
+  EXPECT_EQ(cancel_after.status, 200) << cancel_after.body;
+  EXPECT_EQ(c().history_rows(unpaid[0]["order_id"]).size(), 2u);
+}
+
+TEST_F(OrdersTimeoutTest, DeadlineFollowsTheConfiguredTimeout) {
+  std::string sku = c().create_sku(7, 10);
+  json o = c().place_order(42, sku, 1);
+  ASSERT_TRUE(o.is_object());
+  ASSERT_TRUE(c().move_clock(890'000));  // before the deadline: nothing happens
+  json canary = c().place_order(43, sku, 1);
+  ASSERT_TRUE(canary.is_object());
+  EXPECT_EQ(c().order_status(o["order_id"]), "PENDING_PAYMENT");
+  ASSERT_TRUE(c().move_clock(905'000));
+  ASSERT_TRUE(eventually([&] { return c().order_status(o["order_id"]) == "CANCELLED"; }, 20000));
+  EXPECT_EQ(c().order_status(canary["order_id"]), "PENDING_PAYMENT")
+      << "created 890 s later, due 900 s after that";
+  std::vector<json> rows = c().history_rows(o["order_id"]);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_NE(rows[1]["actor"], "user:42");
+}
+
+}  // namespace
+}  // namespace bazaar::testing

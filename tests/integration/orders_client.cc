@@ -116,28 +116,43 @@ void run_concurrently(size_t n, size_t threads, const std::function<void(size_t)
   for (auto& t : pool) t.join();
 }
 
+namespace {
+// First column of the first row of `sql` on one shard file (-1: no answer).
+long long query_shard(const Stack& stack, int shard, const std::string& sql) {
+  char file[64];
+  snprintf(file, sizeof(file), "/data/shard-%03d.db", shard);
+  sqlite3* db = nullptr;
+  long long v = -1;
+  if (sqlite3_open_v2((stack.dir() + file).c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_busy_timeout(db, 2000);
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      v = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return v;
+}
+}  // namespace
+
 long long sum_over_shards(const Stack& stack, const std::string& sql) {
   long long total = 0;
   for (int s = 0; s < kShards; ++s) {
-    char file[64];
-    snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
-    sqlite3* db = nullptr;
-    long long v = -1;
-    if (sqlite3_open_v2((stack.dir() + file).c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-        SQLITE_OK) {
-      sqlite3_busy_timeout(db, 2000);
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW) {
-        v = sqlite3_column_int64(stmt, 0);
-      }
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
+    long long v = query_shard(stack, s, sql);
     if (v < 0) return -1;
     total += v;
   }
   return total;
+}
+
+int first_shard_where(const Stack& stack, const std::string& sql) {
+  for (int s = 0; s < kShards; ++s) {
+    if (query_shard(stack, s, sql) > 0) return s;
+  }
+  return -1;
 }
 
 OrdersClient::OrdersClient(const Stack& stack)

@@ -47,6 +47,8 @@ inline long long as_ll(size_t i) { return static_cast<long long>(i); }
 
 // Sum of the first column of `sql` over the stack's shard files (-1 if one fails).
 long long sum_over_shards(const Stack& stack, const std::string& sql);
+// The first shard whose answer to `sql` (first column) is positive; -1 if none.
+int first_shard_where(const Stack& stack, const std::string& sql);
 
 class OrdersClient {
  public:

@@ -142,6 +142,24 @@ TEST_F(OrdersCreateTest, CancelReleasesStockOnceAndIsIdempotent) {
   EXPECT_TRUE(c().place_order(43, sku, 10).is_object());
 }
 
+TEST_F(OrdersCreateTest, TenCancelsAtOnceMoveTheOrderOnce) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 10);
+  json o = c().place_order(42, sku, 4);
+  ASSERT_TRUE(o.is_object());
+  std::vector<HttpResult> answers(10);
+  run_concurrently(10, 10, [&](size_t i) { answers[i] = c().cancel(42, o["order_id"]); });
+  for (const auto& r : answers) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body_json(r)["status"], "CANCELLED") << r.body;
+  }
+  EXPECT_EQ(c().history_rows(o["order_id"]).size(), 2u);
+  ASSERT_TRUE(eventually([&] { return c().stock(7, sku).reserved == 0; })) << c().stock(7, sku);
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.available, 10) << "released once: " << s;
+  EXPECT_TRUE(s.balanced()) << s;
+}
+
 TEST_F(OrdersCreateTest, TwoHundredBuyersAtOnceForTenUnits) {
   StackOptions o = options();
   o.threads = 16;

@@ -111,6 +111,37 @@ TEST_F(OrdersFulfilmentTest, ShipDeliverAndRefundWithRestock) {
   EXPECT_EQ(as_user.status, 403);
 }
 
+TEST_F(OrdersFulfilmentTest, RefundsRacingForTheLastUnitsRestockOnce) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 10, 1000, /*restock_on_refund=*/true);
+  json o = paid_order(sku, 2);
+  ASSERT_EQ(o["status"], "PAID");
+  std::string id = o["order_id"];
+  // Ten refunds of both units at once: one may pass, the rest exceed what is left.
+  std::vector<HttpResult> answers(10);
+  run_concurrently(10, 10, [&](size_t i) {
+    answers[i] = merchant_post(id, "refunds", R"({"lines":[{"line":1,"qty":2}],"reason":"race"})");
+  });
+  int refunded = 0;
+  for (const auto& r : answers) {
+    if (r.status == 201) {
+      ++refunded;
+    } else {
+      EXPECT_TRUE(r.status == 422 || r.status == 409) << r.status << " " << r.body;
+    }
+  }
+  EXPECT_EQ(refunded, 1);
+  json after = body_json(c().get_order(c().ops(), id));
+  EXPECT_EQ(after["status"], "REFUNDED");
+  EXPECT_EQ(after["refunded"], 2000);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_refunds WHERE order_id = " + id), 1);
+  ASSERT_TRUE(eventually([&] { return c().stock(7, sku).sold == 0; })) << c().stock(7, sku);
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.returned, 2);
+  EXPECT_EQ(s.available, 10) << s;
+  EXPECT_TRUE(s.balanced()) << s;
+}
+
 TEST_F(OrdersFulfilmentTest, RefundWithoutRestockKeepsUnitsSold) {
   ASSERT_TRUE(start());
   std::string sku = c().create_sku(7, 10, 500, /*restock_on_refund=*/false);

@@ -20,6 +20,7 @@ class OrdersTimeoutTest : public OrdersTest {
     setenv("TIMER_POLL_MS", "50", 1);
     StackOptions o = options();
     o.test_clock = true;
+    o.memcached = true;  // detail and first list page are cached: a time-out must invalidate them
     bool ok = start(o);
     unsetenv("TIMER_POLL_MS");
     ASSERT_TRUE(ok);
@@ -118,17 +119,26 @@ TEST_F(OrdersTimeoutTest, DeadlineFollowsTheConfiguredTimeout) {
   std::string sku = c().create_sku(7, 10);
   json o = c().place_order(42, sku, 1);
   ASSERT_TRUE(o.is_object());
+  // Fill the cache with the pending order (detail and first list page).
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(body_json(c().get_order(c().user(42), o["order_id"]))["status"], "PENDING_PAYMENT");
+    EXPECT_EQ(c().all_orders(42).at(0)["status"], "PENDING_PAYMENT");
+  }
   ASSERT_TRUE(c().move_clock(890'000));  // before the deadline: nothing happens
   json canary = c().place_order(43, sku, 1);
   ASSERT_TRUE(canary.is_object());
   EXPECT_EQ(c().order_status(o["order_id"]), "PENDING_PAYMENT");
   ASSERT_TRUE(c().move_clock(905'000));
-  ASSERT_TRUE(eventually([&] { return c().order_status(o["order_id"]) == "CANCELLED"; }, 20000));
+  ASSERT_TRUE(eventually([&] { return c().order_status(o["order_id"]) == "CANCELLED"; }, 30000));
   EXPECT_EQ(c().order_status(canary["order_id"]), "PENDING_PAYMENT")
       << "created 890 s later, due 900 s after that";
   std::vector<json> rows = c().history_rows(o["order_id"]);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_NE(rows[1]["actor"], "user:42");
+  // The background worker's commit invalidates what the request workers cached.
+  EXPECT_EQ(body_json(c().get_order(c().user(42), o["order_id"]))["status"], "CANCELLED");
+  EXPECT_EQ(body_json(c().get_order(c().merchant(7), o["order_id"]))["status"], "CANCELLED");
+  EXPECT_EQ(c().all_orders(42).at(0)["status"], "CANCELLED");
 }
 
 }  // namespace

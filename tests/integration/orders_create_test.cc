@@ -239,6 +239,41 @@ TEST_F(OrdersCreateTest, CursorPagesAreStableWhileOrdersArrive) {
   EXPECT_EQ(error_code(bad_cursor), "BAD_CURSOR") << bad_cursor.body;
 }
 
+TEST_F(OrdersCreateTest, MerchantPagesMergeEveryShardWithoutDuplicatesOrGaps) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 500);
+  std::set<std::string> original;
+  for (long long user = 1; user <= 12; ++user) {  // buyers on several shards
+    json o = c().place_order(user, sku);
+    ASSERT_TRUE(o.is_object());
+    original.insert(o["order_id"].get<std::string>());
+  }
+  std::set<std::string> seen;
+  std::string cursor;
+  long long previous = std::numeric_limits<long long>::max();
+  long long next_user = 100;
+  for (int page = 0; page < 20; ++page) {
+    std::string path = "/api/v1/merchant/orders?limit=5" + (cursor.empty() ? "" : "&cursor=" + cursor);
+    HttpResult r = c().request("GET", path, "", c().merchant(7));
+    ASSERT_EQ(r.status, 200) << r.body;
+    json doc = body_json(r);
+    EXPECT_LE(doc["orders"].size(), 5u);
+    for (const auto& o : doc["orders"]) {
+      std::string id = o["order_id"];
+      EXPECT_TRUE(seen.insert(id).second) << "listed twice: " << id;
+      EXPECT_LT(std::stoll(id), previous) << "newest first";
+      previous = std::stoll(id);
+    }
+    for (int k = 0; k < 3; ++k) ASSERT_TRUE(c().place_order(next_user++, sku).is_object());
+    if (doc["next_cursor"].is_null()) break;
+    cursor = doc["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(seen, original);
+  HttpResult paid = c().request("GET", "/api/v1/merchant/orders?status=PAID", "", c().merchant(7));
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_TRUE(body_json(paid)["orders"].empty());
+}
+
 TEST_F(OrdersCreateTest, CachedDetailAndListFollowEveryCommit) {
   StackOptions o = options();
   o.memcached = true;

@@ -42,6 +42,28 @@ TEST_F(OrdersIdempotencyTest, SameKeyTwentyTimesInSequenceIsOneOrder) {
   EXPECT_TRUE(s.balanced()) << s;
 }
 
+TEST_F(OrdersIdempotencyTest, AReplayIsTheFirstAnswerEvenAfterTheOrderMoved) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 10, 1999);
+  json body = OrdersClient::order_body(sku, 1);
+  HttpResult first = c().create_order(42, body, "moved-key");
+  ASSERT_EQ(first.status, 201) << first.body;
+  json o = body_json(first);
+  ASSERT_EQ(body_json(c().pay(o["order_id"], o["payable"], "txn-moved"))["result"], "APPLIED");
+  ASSERT_EQ(c().request("PATCH", "/api/v1/merchant/skus/" + sku, R"({"price":2999})",
+                        c().merchant(7))
+                .status,
+            200);
+  HttpResult replay = c().create_order(42, body, "moved-key");
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(replay.body, first.body) << "the stored answer, not the order as it is now";
+  EXPECT_EQ(c().all_orders(42).size(), 1u);
+  // A new key buys at the new price; the paid order keeps its own.
+  json second = c().place_order(42, sku, 1);
+  EXPECT_EQ(second["total"], 2999);
+  EXPECT_EQ(body_json(c().get_order(c().user(42), o["order_id"]))["total"], 1999);
+}
+
 TEST_F(OrdersIdempotencyTest, SameKeyTwentyTimesAtOnceIsOneOrder) {
   ASSERT_TRUE(start());
   std::string sku = c().create_sku(7, 100);

@@ -235,6 +235,23 @@ TEST_F(OrdersPaymentTest, PaymentAfterCancelIsRecordedForRefund) {
   EXPECT_EQ(body_json(cancel_again)["status"], "CANCELLED");
 }
 
+TEST_F(OrdersPaymentTest, BazaarctlPaySignsLikeAProvider) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 10);
+  json order = c().place_order(42, sku, 2);
+  ASSERT_TRUE(order.is_object());
+  std::string id = order["order_id"];
+  std::string url = "http://127.0.0.1:" + std::to_string(stack_->port());
+  std::string out;
+  EXPECT_NE(stack_->ctl("pay --url " + url + " " + id + " --amount 1", &out), 0) << out;
+  EXPECT_EQ(c().order_status(id), "PENDING_PAYMENT");
+  ASSERT_EQ(stack_->ctl("pay --url " + url + " " + id + " --txn ctl-txn-1", &out), 0) << out;
+  EXPECT_NE(out.find("APPLIED"), std::string::npos) << out;
+  EXPECT_EQ(c().order_status(id), "PAID");
+  ASSERT_EQ(stack_->ctl("pay --url " + url + " " + id + " --txn ctl-txn-1", &out), 0) << out;
+  EXPECT_NE(out.find("DUPLICATE"), std::string::npos) << out;
+}
+
 TEST_F(OrdersPaymentTest, CancelRacingPayEndsInExactlyOneState) {
   StackOptions o = options();
   o.threads = 16;

@@ -115,6 +115,35 @@ TEST_F(OrdersTimeoutTest, UnpaidOrdersCancelOnceEvenWithTheBackgroundWorkerKille
   EXPECT_EQ(c().history_rows(unpaid[0]["order_id"]).size(), 2u);
 }
 
+TEST_F(OrdersTimeoutTest, IdempotencyKeysAreKeptADay) {
+  std::string sku = c().create_sku(7, 10);
+  json body = OrdersClient::order_body(sku, 1);
+  HttpResult first = c().create_order(42, body, "day-key");
+  ASSERT_EQ(first.status, 201) << first.body;
+  ASSERT_TRUE(c().move_clock(23LL * 3600 * 1000));
+  HttpResult replay = c().create_order(42, body, "day-key");
+  EXPECT_EQ(replay.status, 201) << replay.body;
+  EXPECT_EQ(replay.body, first.body);
+  EXPECT_EQ(replay.headers["idempotent-replayed"], "true");
+  EXPECT_EQ(c().all_orders(42).size(), 1u);
+}
+
+TEST_F(OrdersTimeoutTest, PendingOrdersAndTheirTimersSurviveARestart) {
+  std::string sku = c().create_sku(7, 10);
+  json o = c().place_order(42, sku, 3);
+  ASSERT_TRUE(o.is_object());
+  ASSERT_TRUE(stack_->restart());
+  c().set_clock_offset_ms(0);  // a new master starts with the real clock
+  EXPECT_EQ(c().order_status(o["order_id"]), "PENDING_PAYMENT");
+  EXPECT_EQ(c().stock(7, sku).reserved, 3);
+  ASSERT_TRUE(c().move_clock(960'000));
+  ASSERT_TRUE(eventually([&] { return c().order_status(o["order_id"]) == "CANCELLED"; }, 30000));
+  ASSERT_TRUE(eventually([&] { return c().stock(7, sku).reserved == 0; }, 30000))
+      << c().stock(7, sku);
+  EXPECT_EQ(c().stock(7, sku).available, 10);
+  EXPECT_EQ(c().history_rows(o["order_id"]).size(), 2u);
+}
+
 TEST_F(OrdersTimeoutTest, DeadlineFollowsTheConfiguredTimeout) {
   std::string sku = c().create_sku(7, 10);
   json o = c().place_order(42, sku, 1);

@@ -82,6 +82,28 @@ TEST_F(OrdersCatalogTest, CreateReadChangeAndAdjustStock) {
   EXPECT_EQ(error_code(buy), "UNKNOWN_SKU") << buy.body;
 }
 
+TEST_F(OrdersCatalogTest, SettingStockUnderReservationsKeepsTheEquation) {
+  ASSERT_TRUE(start());
+  std::string id = c().create_sku(7, 10);
+  json o = c().place_order(42, id, 3);
+  ASSERT_TRUE(o.is_object());
+  HttpResult set = c().request("PUT", "/api/v1/merchant/skus/" + id + "/stock",
+                               R"({"available":0})", c().merchant(7));
+  ASSERT_EQ(set.status, 200) << set.body;
+  Stock s = c().stock(7, id);
+  EXPECT_EQ(s.available, 0);
+  EXPECT_EQ(s.reserved, 3);
+  EXPECT_EQ(s.added, -7);
+  EXPECT_TRUE(s.balanced()) << s;
+  HttpResult none = c().create_order(43, OrdersClient::order_body(id, 1), "after-set-0");
+  EXPECT_EQ(error_code(none), "SOLD_OUT") << none.body;
+  ASSERT_EQ(c().cancel(42, o["order_id"]).status, 200);
+  ASSERT_TRUE(eventually([&] { return c().stock(7, id).reserved == 0; })) << c().stock(7, id);
+  s = c().stock(7, id);
+  EXPECT_EQ(s.available, 3) << "the released units come back on top of the set value";
+  EXPECT_TRUE(s.balanced()) << s;
+}
+
 TEST_F(OrdersCatalogTest, ShapeErrorsHaveStableCodesAndWriteNothing) {
   ASSERT_TRUE(start());
   auto post = [&](const std::string& body) {

@@ -115,6 +115,39 @@ TEST_F(OrdersTimeoutTest, UnpaidOrdersCancelOnceEvenWithTheBackgroundWorkerKille
   EXPECT_EQ(c().history_rows(unpaid[0]["order_id"]).size(), 2u);
 }
 
+TEST_F(OrdersTimeoutTest, ATimedOutFlashOrderGivesTheUnitAndAllowanceBack) {
+  std::string sku = c().create_sku(7, 10);
+  std::string sale_id = c().create_flash_sale(7, sku, 1, 1, 99);  // one unit, open for an hour
+  ASSERT_FALSE(sale_id.empty());
+  HttpResult bought = c().create_order(42, OrdersClient::order_body(sku, 1, sale_id), "flash-to");
+  ASSERT_EQ(bought.status, 201) << bought.body;
+  std::string id = body_json(bought)["order_id"];
+  HttpResult none = c().create_order(43, OrdersClient::order_body(sku, 1, sale_id), "flash-to-43");
+  EXPECT_EQ(error_code(none), "SOLD_OUT") << none.body;
+
+  ASSERT_TRUE(c().move_clock(960'000));
+  ASSERT_TRUE(eventually([&] { return c().order_status(id) == "CANCELLED"; }, 30000));
+  auto remaining = [&] {
+    return body_json(stack_->get("/api/v1/flash-sales/" + sale_id)).value("remaining", -1);
+  };
+  ASSERT_TRUE(eventually([&] { return remaining() == 1; }, 30000));
+  // The same buyer may buy again; a stale sold-out flag lasts about a second.
+  HttpResult again;
+  ASSERT_TRUE(eventually(
+      [&] {
+        again = c().create_order(42, OrdersClient::order_body(sku, 1, sale_id),
+                                 "flash-again-" + OrdersClient::fresh_nonce());
+        return again.status == 201;
+      },
+      5000))
+      << again.body;
+  EXPECT_EQ(remaining(), 0);
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.reserved, 1);
+  EXPECT_EQ(s.available, 9);
+  EXPECT_TRUE(s.balanced()) << s;
+}
+
 TEST_F(OrdersTimeoutTest, IdempotencyKeysAreKeptADay) {
   std::string sku = c().create_sku(7, 10);
   json body = OrdersClient::order_body(sku, 1);

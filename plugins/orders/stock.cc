@@ -132,6 +132,10 @@ Result<Reservation> Stock::reserve(int64_t order_id, int64_t user_id,
                                    std::optional<int64_t> flash_id, const bz_request* req) const {
   std::map<uint32_t, std::vector<size_t>> shards;  // ordered: every request locks in one order
   for (size_t i = 0; i < lines.size(); ++i) shards[host_.shard_of_id(lines[i].sku_id)].push_back(i);
+  // A sale lives on its SKU's shard: one on another shard is not this SKU's.
+  if (flash_id && (lines.size() != 1 || host_.shard_of_id(*flash_id) != host_.shard_of_id(lines[0].sku_id))) {
+    return bazaar::failed_precondition("FLASH_SALE_MISMATCH", "the flash sale is for another SKU");
+  }
   Reservation out;
   out.lines.resize(lines.size());
   std::vector<int64_t> done;  // SKUs whose shard committed, to release on a later failure

@@ -94,10 +94,6 @@ TEST_F(OrdersFlashTest, PerUserLimitAndUnitsComeBackOnCancel) {
   HttpResult m = c().create_order(46, mixed, "flash-mixed");
   EXPECT_EQ(m.status, 422) << m.body;
   EXPECT_EQ(error_code(m), "FLASH_SALE_MISMATCH") << m.body;
-  HttpResult missing = c().create_order(46, OrdersClient::order_body(sku, 1, "7205759403792793600"),
-                                        "flash-missing");
-  EXPECT_EQ(missing.status, 404) << missing.body;
-  EXPECT_EQ(error_code(missing), "FLASH_SALE_NOT_FOUND") << missing.body;
 
   HttpResult two = buy(42, sku, sale_id, 2);
   ASSERT_EQ(two.status, 201) << two.body;
@@ -124,9 +120,10 @@ TEST_F(OrdersFlashTest, PerUserLimitAndUnitsComeBackOnCancel) {
   EXPECT_TRUE(c().stock(7, sku).balanced()) << c().stock(7, sku);
 }
 
-// A sale of SKU X named with a line of SKU Y is FLASH_SALE_MISMATCH, whichever
-// shards X and Y live on (the answer must not depend on placement).
-TEST_F(OrdersFlashTest, ASaleNamedForAnotherSkuIsAMismatch) {
+// A sale of SKU X named with a line of SKU Y is FLASH_SALE_MISMATCH, and an id
+// that is no sale is FLASH_SALE_NOT_FOUND, whichever shards the ids live on
+// (the answer must not depend on placement).
+TEST_F(OrdersFlashTest, MismatchAndNotFoundDoNotDependOnShards) {
   ASSERT_TRUE(start());
   std::string sku = c().create_sku(7, 50);
   std::string sale_id = c().create_flash_sale(7, sku, 10);
@@ -143,11 +140,20 @@ TEST_F(OrdersFlashTest, ASaleNamedForAnotherSkuIsAMismatch) {
   }
   ASSERT_FALSE(same_shard.empty());
   ASSERT_FALSE(other_shard.empty());
+  int n = 0;
   for (const auto& [what, other] : {std::pair{"same shard", same_shard}, {"other shard", other_shard}}) {
     HttpResult r = c().create_order(46, OrdersClient::order_body(other, 1, sale_id),
-                                    std::string("mismatch-") + (what[0] == 's' ? "same" : "other"));
+                                    "mismatch-" + std::to_string(n++));
     EXPECT_EQ(r.status, 422) << what << ": " << r.body;
     EXPECT_EQ(error_code(r), "FLASH_SALE_MISMATCH") << what << ": " << r.body;
+  }
+  // SKU ids are ids of the right shape that name no sale: one on the line's
+  // SKU's shard, one elsewhere.
+  for (const auto& [what, no_sale] : {std::pair{"same shard", same_shard}, {"other shard", other_shard}}) {
+    HttpResult r = c().create_order(46, OrdersClient::order_body(sku, 1, no_sale),
+                                    "no-sale-" + std::to_string(n++));
+    EXPECT_EQ(r.status, 404) << what << ": " << r.body;
+    EXPECT_EQ(error_code(r), "FLASH_SALE_NOT_FOUND") << what << ": " << r.body;
   }
   EXPECT_TRUE(c().all_orders(46).empty());
   EXPECT_EQ(sale(sale_id)["remaining"], 10);

@@ -15,6 +15,22 @@ class OrdersFulfilmentTest : public OrdersTest {
     return c().request("POST", "/api/v1/merchant/orders/" + id + "/" + action, body,
                        c().merchant(merchant));
   }
+  // The order's status as its buyer (detail and first list page) and seller read it,
+  // each read twice so that the second may come from the cache.
+  void expect_everyone_reads(const std::string& id, const std::string& status) {
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(body_json(c().get_order(c().user(42), id))["status"], status) << "buyer, read " << i;
+      EXPECT_EQ(body_json(c().get_order(c().merchant(7), id))["status"], status) << "seller, read " << i;
+      bool listed = false;
+      for (const auto& o : c().all_orders(42)) {
+        if (o["order_id"] == id) {
+          listed = true;
+          EXPECT_EQ(o["status"], status) << "buyer's list, read " << i;
+        }
+      }
+      EXPECT_TRUE(listed) << id;
+    }
+  }
   // A paid order of qty units of `sku` (merchant 7) by user 42, once the stock is settled.
   json paid_order(const std::string& sku, long long qty) {
     long long sold = c().stock(7, sku).sold;
@@ -29,7 +45,9 @@ class OrdersFulfilmentTest : public OrdersTest {
 };
 
 TEST_F(OrdersFulfilmentTest, ShipDeliverAndRefundWithRestock) {
-  ASSERT_TRUE(start());
+  StackOptions options_with_cache = options();
+  options_with_cache.memcached = true;  // every move must reach the cached detail and list
+  ASSERT_TRUE(start(options_with_cache));
   std::string sku = c().create_sku(7, 10, 1999, /*restock_on_refund=*/true);
   json pending = c().place_order(42, sku, 1);
   ASSERT_TRUE(pending.is_object());
@@ -43,6 +61,7 @@ TEST_F(OrdersFulfilmentTest, ShipDeliverAndRefundWithRestock) {
   json o = paid_order(sku, 2);
   ASSERT_EQ(o["status"], "PAID");
   std::string id = o["order_id"];
+  expect_everyone_reads(id, "PAID");
   Stock s = c().stock(7, sku);
   EXPECT_EQ(s.sold, 2);
   EXPECT_EQ(s.available, 7);  // 10 - 2 sold - 1 reserved by the pending order
@@ -56,12 +75,14 @@ TEST_F(OrdersFulfilmentTest, ShipDeliverAndRefundWithRestock) {
   HttpResult shipped = merchant_post(id, "ship", R"({"carrier":"SF","tracking":"SF123"})");
   ASSERT_EQ(shipped.status, 200) << shipped.body;
   EXPECT_EQ(body_json(shipped)["status"], "SHIPPED");
+  expect_everyone_reads(id, "SHIPPED");
   HttpResult twice = merchant_post(id, "ship");
   EXPECT_EQ(twice.status, 409) << twice.body;
   EXPECT_EQ(error_code(twice), "BAD_ORDER_STATUS");
   HttpResult delivered = merchant_post(id, "deliver");
   ASSERT_EQ(delivered.status, 200) << delivered.body;
   EXPECT_EQ(body_json(delivered)["status"], "DELIVERED");
+  expect_everyone_reads(id, "DELIVERED");
 
   // Partial refund: one unit at the default amount (its share of paid_amount).
   HttpResult partial =
@@ -74,6 +95,7 @@ TEST_F(OrdersFulfilmentTest, ShipDeliverAndRefundWithRestock) {
   EXPECT_EQ(p["order"]["status"], "DELIVERED");
   EXPECT_EQ(p["order"]["refunded"], 1999);
   EXPECT_EQ(p["order"]["items"][0]["refunded_qty"], 1);
+  EXPECT_EQ(body_json(c().get_order(c().user(42), id))["refunded"], 1999) << "cached detail";
 
   HttpResult too_much = merchant_post(
       id, "refunds", R"({"lines":[{"line":1,"qty":1,"amount":2000}],"reason":"x"})");
@@ -89,6 +111,7 @@ TEST_F(OrdersFulfilmentTest, ShipDeliverAndRefundWithRestock) {
   ASSERT_EQ(rest.status, 201) << rest.body;
   EXPECT_EQ(body_json(rest)["order"]["status"], "REFUNDED");
   EXPECT_EQ(body_json(rest)["order"]["refunded"], 3998);
+  expect_everyone_reads(id, "REFUNDED");
   HttpResult after = merchant_post(id, "refunds", R"({"lines":[{"line":1,"qty":1}],"reason":"x"})");
   EXPECT_GE(after.status, 409) << after.body;
   EXPECT_LE(after.status, 422) << after.body;

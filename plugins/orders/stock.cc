@@ -132,8 +132,20 @@ Result<Reservation> Stock::reserve(int64_t order_id, int64_t user_id,
                                    std::optional<int64_t> flash_id, const bz_request* req) const {
   std::map<uint32_t, std::vector<size_t>> shards;  // ordered: every request locks in one order
   for (size_t i = 0; i < lines.size(); ++i) shards[host_.shard_of_id(lines[i].sku_id)].push_back(i);
-  // A sale lives on its SKU's shard: one on another shard is not this SKU's.
-  if (flash_id && (lines.size() != 1 || host_.shard_of_id(*flash_id) != host_.shard_of_id(lines[0].sku_id))) {
+  // A sale lives on its SKU's shard: one on another shard is not this SKU's
+  // (if it exists at all: the answer must not depend on where ids landed).
+  if (flash_id && host_.shard_of_id(*flash_id) != host_.shard_of_id(lines.at(0).sku_id)) {
+    if (host_.shard_of_id(*flash_id) >= host_.shard_count()) {
+      return bazaar::not_found("FLASH_SALE_NOT_FOUND", "no such flash sale");
+    }
+    auto txn = host_.begin(host_.shard_of_id(*flash_id), BZ_TXN_READ, req);
+    if (!txn.ok()) return txn.error();
+    auto stmt = txn->prepare("SELECT 1 FROM orders_flash_sales WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, *flash_id);
+    auto found = stmt->step();
+    if (!found.ok()) return found.error();
+    if (!*found) return bazaar::not_found("FLASH_SALE_NOT_FOUND", "no such flash sale");
     return bazaar::failed_precondition("FLASH_SALE_MISMATCH", "the flash sale is for another SKU");
   }
   Reservation out;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <vector>
 
@@ -28,6 +30,18 @@ uint64_t fnv1a(std::string_view a, std::string_view b) {
   h = (h ^ 0xFF) * 1099511628211ULL;
   for (char c : b) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
   return h;
+}
+
+// The segment attach() mapped last in this process, for count_in_attached().
+// The lock keeps a mapping from being unmapped while a counter in it is added to.
+struct Attached {
+  std::shared_mutex mu;
+  void* base = nullptr;
+  size_t bytes = 0;
+};
+Attached& attached() {
+  static Attached* a = new Attached;  // never destroyed: threads may count during exit
+  return *a;
 }
 
 std::string format_seconds(uint64_t micros) {
@@ -78,6 +92,11 @@ SharedMetrics& SharedMetrics::operator=(SharedMetrics&& other) noexcept {
 }
 
 SharedMetrics::~SharedMetrics() {
+  if (base_ != nullptr) {
+    Attached& a = attached();
+    std::lock_guard lock(a.mu);
+    if (a.base == base_) a.base = nullptr;
+  }
   if (base_ != nullptr) munmap(base_, bytes_);
   if (fd_ >= 0) close(fd_);
 }
@@ -124,7 +143,23 @@ Result<SharedMetrics> SharedMetrics::attach(int fd) {
     close(fd);
     return internal_error("metrics segment has an unknown layout");
   }
+  {
+    Attached& a = attached();
+    std::lock_guard lock(a.mu);
+    a.base = base;
+    a.bytes = bytes;
+  }
   return SharedMetrics(fd, base, bytes);
+}
+
+void SharedMetrics::count_in_attached(std::string_view name, uint64_t delta) {
+  Attached& a = attached();
+  std::shared_lock lock(a.mu);
+  if (a.base == nullptr) return;
+  SharedMetrics view(-1, a.base, a.bytes);  // borrowed: neither unmapped nor closed here
+  std::atomic<uint64_t>* v = view.find_or_insert(kCounter, name, "");
+  view.base_ = nullptr;
+  if (v != nullptr) v->fetch_add(delta, std::memory_order_relaxed);
 }
 
 SharedMetrics::Header* SharedMetrics::header() const { return static_cast<Header*>(base_); }

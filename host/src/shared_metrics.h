@@ -103,6 +103,14 @@ class SharedMetrics {
   // key="value" with the value escaped for the exposition format.
   static std::string label(std::string_view key, std::string_view value);
 
+  // Adds to an unlabelled counter of the segment this process attached last
+  // (a worker attaches exactly one), for code that is handed no SharedMetrics:
+  // the storage layer's per-file WAL sync coordinators count
+  // bazaar_storage_wal_syncs_total and bazaar_storage_durable_commits_total
+  // here. A no-op while no attached segment is alive (the master, unit tests).
+  // Delta 0 creates the series, so it shows as 0 before the first event.
+  static void count_in_attached(std::string_view name, uint64_t delta = 1);
+
  private:
   struct Header;
   struct Slot;

@@ -4,6 +4,20 @@
 // connections out through a pool). Opened with SQLITE_OPEN_NOMUTEX because of
 // that, in WAL mode, with the configured `synchronous` level.
 //
+// Durable databases (Synchronous::kFull) use group commit (wal_sync.h): the
+// connection runs SQLite's `synchronous=NORMAL` (COMMIT writes its WAL frames
+// and releases the write lock without an fsync) and a WAL hook makes every
+// commit durable before the COMMIT statement returns: it waits for a
+// fdatasync of the `-wal` file that started after the commit's frames were
+// written, shared with the other threads of the process committing to the same
+// file at about the same time. The hook runs for every commit of the
+// connection that wrote frames (Transaction::commit, an autocommit exec());
+// it also runs SQLite's automatic checkpoint (every 1000 WAL frames, passive),
+// which a custom WAL hook replaces. Never run `PRAGMA wal_autocheckpoint` on a
+// durable connection: it would replace the hook (Transaction::commit re-arms
+// it before each COMMIT). If the database cannot be put in WAL mode, it falls
+// back to SQLite's own `synchronous=FULL` (logged once on stderr).
+//
 // Busy handling: SQLite's default handler sleeps 1, 2, 5, 10 ... 100 ms, which
 // under ordinary write contention puts whole milliseconds into p99. Writers
 // here take the lock with BEGIN IMMEDIATE and retry with a spin-then-short-
@@ -16,9 +30,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "wal_sync.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -33,6 +50,10 @@ enum class Synchronous { kNormal, kFull };
 struct DatabaseOptions {
   Synchronous synchronous = Synchronous::kFull;
   int64_t busy_limit_ms = 5000;  // upper bound when the caller has no deadline
+  // kFull only: true = group commit (above); false = SQLite's own
+  // synchronous=FULL, an fsync inside every COMMIT under the write lock (the
+  // fallback, and the baseline for tests and benchmarks). Same guarantee.
+  bool group_commit = true;
 };
 
 // Counters a Database reports into (may be null).
@@ -43,7 +64,7 @@ struct DatabaseStats {
 
 class Statement;
 
-class Database {
+class Database final : private WalFile {
  public:
   static Result<std::unique_ptr<Database>> open(const std::string& path,
                                                 const DatabaseOptions& options,
@@ -83,9 +104,28 @@ class Database {
   // busy -> UNAVAILABLE, else INTERNAL) with the database's message.
   Error error(int rc, std::string_view what) const;
 
+  // --- group commit (durable databases) ---
+  // True when commits are made durable by the WAL hook and WalSync (false for
+  // `normal` databases and for the synchronous=FULL fallback).
+  bool group_commit() const { return wal_sync_ != nullptr; }
+  // This file's coordinator in this process, or null without group commit.
+  const WalSync* wal_sync() const { return wal_sync_.get(); }
+  // (Re-)installs the WAL hook; Transaction::commit calls it before COMMIT.
+  void arm_commit_hook();
+  // Fails once a WAL sync of this file failed in this process (sticky): the
+  // write transactions are refused, reads go on.
+  Status writable() const;
+
  private:
   Database(sqlite3* db, std::string path, DatabaseOptions options, DatabaseStats stats);
   static int on_busy(void* self, int attempt);
+  static int on_wal_commit(void* self, sqlite3* db, const char* schema, int wal_frames);
+  Status enable_group_commit();
+  // The error of a commit whose frames were written but whose WAL sync failed
+  // (the statement then fails with SQLITE_IOERR_FSYNC): exec() and
+  // run_cached() return it (code WAL_SYNC_FAILED) instead of "disk I/O error".
+  std::optional<Error> take_sync_error();
+  int sync_wal() override;  // WalFile: this connection's WAL handle, xSync (fdatasync)
 
   sqlite3* db_;
   std::string path_;
@@ -94,6 +134,8 @@ class Database {
   int64_t deadline_mono_ms_ = 0;
   int64_t busy_started_us_ = 0;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::shared_ptr<WalSync> wal_sync_;
+  std::optional<Error> sync_error_;
 };
 
 }  // namespace bazaar::host

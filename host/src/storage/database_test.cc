@@ -60,20 +60,31 @@ class DatabaseTest : public ::testing::Test {
   TempDir dir_;
 };
 
-TEST_F(DatabaseTest, OpenSetsWalAndFullSynchronous) {
-  auto db = open_or_die(dir_.file("full.db"), {Synchronous::kFull, 5000});
+TEST_F(DatabaseTest, OpenSetsWalAndGroupCommitForFull) {
+  auto db = open_or_die(dir_.file("full.db"), {Synchronous::kFull, 5000, true});
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(query_text(*db, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(query_text(*db, "PRAGMA synchronous"), "2");  // FULL
+  // Durable through group commit: SQLite's NORMAL plus a WAL sync per commit (wal_sync_test.cc).
+  EXPECT_TRUE(db->group_commit());
+  EXPECT_EQ(query_text(*db, "PRAGMA synchronous"), "1");
   EXPECT_EQ(query_text(*db, "PRAGMA foreign_keys"), "1");
   EXPECT_EQ(db->path(), dir_.file("full.db"));
 }
 
+TEST_F(DatabaseTest, OpenSetsSqliteFullWithoutGroupCommit) {
+  auto db = open_or_die(dir_.file("full.db"), {Synchronous::kFull, 5000, false});
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(query_text(*db, "PRAGMA journal_mode"), "wal");
+  EXPECT_FALSE(db->group_commit());
+  EXPECT_EQ(query_text(*db, "PRAGMA synchronous"), "2");  // FULL
+}
+
 TEST_F(DatabaseTest, OpenSetsNormalSynchronous) {
-  auto db = open_or_die(dir_.file("normal.db"), {Synchronous::kNormal, 5000});
+  auto db = open_or_die(dir_.file("normal.db"), {Synchronous::kNormal, 5000, true});
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(query_text(*db, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(query_text(*db, "PRAGMA synchronous"), "1");  // NORMAL
+  EXPECT_FALSE(db->group_commit());
 }
 
 TEST_F(DatabaseTest, OpenInMissingDirectoryFails) {

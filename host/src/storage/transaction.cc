@@ -3,6 +3,7 @@
 namespace bazaar::host {
 
 Result<Transaction> Transaction::begin(Database& db, TxnMode mode) {
+  if (mode == TxnMode::kWrite) BAZAAR_RETURN_IF_ERROR(db.writable());  // after a failed WAL sync
   Status s = db.run_cached(mode == TxnMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   if (!s.ok()) return s.error();
   return Transaction(db);
@@ -17,9 +18,10 @@ Transaction::~Transaction() { rollback(); }
 Status Transaction::commit() {
   if (!open_) return failed_precondition("TXN_CLOSED", "transaction is not open");
   db_->reset_statements();
+  db_->arm_commit_hook();  // durable: the WAL hook waits for the sync inside COMMIT
   Status s = db_->run_cached("COMMIT");
   if (!s.ok()) {
-    rollback();
+    rollback();  // a no-op if the COMMIT went through and only its WAL sync failed
     return s;
   }
   open_ = false;

@@ -2,6 +2,18 @@
 // up front (BEGIN IMMEDIATE), so a transaction never fails half-way with a
 // lock upgrade deadlock; read transactions see one consistent snapshot.
 // Destroying an uncommitted Transaction rolls it back.
+//
+// Durability and order (durable databases, `synchronous = full`): commit()
+// returns OK only once THIS database's commit is durable (its WAL frames are
+// covered by an fdatasync that started after they were written: group commit,
+// wal_sync.h). So a caller that commits on A and then on B knows A's commit
+// survives a power cut before B's is even written. Commits on different
+// databases are never made durable together: order across files is the
+// caller's order of commit() calls. The lock is released before the sync, so
+// other transactions may already read a commit whose commit() has not yet
+// returned (for at most one fdatasync); anything they write is covered by
+// their own commit's sync, which covers every earlier frame of the file.
+// On a `normal` database commit() returns once the commit is in the WAL.
 #pragma once
 
 #include <bazaar/result.hpp>
@@ -20,6 +32,8 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   ~Transaction();
 
+  // See above. An error with code WAL_SYNC_FAILED means the commit was
+  // written but is not known to be durable (the database then refuses writes).
   Status commit();
   void rollback();
   bool open() const { return open_; }

@@ -61,13 +61,6 @@ void read_sku(const bazaar::sdk::Stmt& s, S& k) {
 
 Error sku_not_found() { return bazaar::not_found("SKU_NOT_FOUND", "no such SKU"); }
 
-Result<Json> object_body(const Request& req) {
-  Json body = Json::parse(req.body(), nullptr, false);
-  if (body.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
-  if (!body.is_object()) return bazaar::invalid_argument("INVALID_BODY", "the body must be a JSON object");
-  return body;
-}
-
 Result<std::string> title_field(const Json& body) {
   auto it = body.find("title");
   if (it == body.end() || !it->is_string() || it->get_ref<const std::string&>().empty() ||
@@ -108,7 +101,7 @@ Result<std::optional<Catalog::Sku>> load_sku(Txn& txn, int64_t id) {
 }  // namespace
 
 Result<Reply> Catalog::create(const Request& req) {
-  auto body = object_body(req);
+  auto body = object_body(req.body());
   if (!body.ok()) return body.error();
   if (Status s = only_fields(*body, {"title", "price", "stock", "restock_on_refund"}); !s.ok()) {
     return s.error();
@@ -223,7 +216,7 @@ Result<Reply> Catalog::change_own(const Request& req, Change&& change) {
 }
 
 Result<Reply> Catalog::update(const Request& req) {
-  auto body = object_body(req);
+  auto body = object_body(req.body());
   if (!body.ok()) return body.error();
   if (Status s = only_fields(*body, {"title", "price", "restock_on_refund", "active"}); !s.ok()) {
     return s.error();
@@ -257,7 +250,7 @@ Result<Reply> Catalog::update(const Request& req) {
 }
 
 Result<Reply> Catalog::set_stock(const Request& req) {
-  auto body = object_body(req);
+  auto body = object_body(req.body());
   if (!body.ok()) return body.error();
   if (Status s = only_fields(*body, {"available"}); !s.ok()) return s.error();
   auto available = int_field(*body, "available", 0, kMaxStock, "BAD_STOCK");
@@ -272,7 +265,7 @@ Result<Reply> Catalog::set_stock(const Request& req) {
 }
 
 Result<Reply> Catalog::add_stock(const Request& req) {
-  auto body = object_body(req);
+  auto body = object_body(req.body());
   if (!body.ok()) return body.error();
   if (Status s = only_fields(*body, {"add"}); !s.ok()) return s.error();
   auto add = int_field(*body, "add", 1, kMaxStock, "BAD_STOCK");

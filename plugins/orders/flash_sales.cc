@@ -98,9 +98,9 @@ Result<FlashSales::Sale> FlashSales::load_own(const Request& req) {
 }
 
 Result<Reply> FlashSales::create(const Request& req) {
-  Json body = Json::parse(req.body(), nullptr, false);
-  if (body.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
-  if (!body.is_object()) return bazaar::invalid_argument("INVALID_BODY", "the body must be a JSON object");
+  auto parsed = object_body(req.body());
+  if (!parsed.ok()) return parsed.error();
+  const Json& body = *parsed;
   if (Status s = only_fields(body, {"sku_id", "price", "quantity", "start", "end", "per_user_limit"});
       !s.ok()) {
     return s.error();

@@ -50,14 +50,6 @@ Result<int64_t> positive_int(const Json& object, const char* field, int64_t max,
 }
 
 // An optional body: empty, or a JSON object.
-Result<Json> optional_object(std::string_view body) {
-  if (body.empty()) return Json::object();
-  Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
-  if (!doc.is_object()) return bazaar::invalid_argument("INVALID_BODY", "request body must be a JSON object");
-  return doc;
-}
-
 // An optional string member of at most kMaxShipField bytes ("" if absent).
 Result<std::string> short_string(const Json& object, const char* field, const char* code) {
   auto it = object.find(field);
@@ -118,9 +110,9 @@ struct RefundLine {
 }  // namespace
 
 Result<RefundRequest> parse_refund_request(std::string_view body) {
-  Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
-  if (!doc.is_object()) return bazaar::invalid_argument("INVALID_BODY", "request body must be a JSON object");
+  auto parsed = object_body(body);
+  if (!parsed.ok()) return parsed.error();
+  const Json& doc = *parsed;
   BAZAAR_RETURN_IF_ERROR(known_fields(doc, {"lines", "reason"}));
 
   RefundRequest out;
@@ -179,7 +171,7 @@ int64_t default_refund_amount(const OrderItem& item, int64_t qty) {
 }
 
 Result<Reply> Fulfilment::ship(const Request& req) {
-  auto body = optional_object(req.body());
+  auto body = optional_object_body(req.body());
   if (!body.ok()) return body.error();
   BAZAAR_RETURN_IF_ERROR(known_fields(*body, {"carrier", "tracking"}));
   auto carrier = short_string(*body, "carrier", "BAD_CARRIER");
@@ -197,7 +189,7 @@ Result<Reply> Fulfilment::ship(const Request& req) {
 }
 
 Result<Reply> Fulfilment::deliver(const Request& req) {
-  auto body = optional_object(req.body());
+  auto body = optional_object_body(req.body());
   if (!body.ok()) return body.error();
   BAZAAR_RETURN_IF_ERROR(known_fields(*body, {}));
   return move(req, kShipped, kDelivered, "order.delivered.", "delivered", Json::object());

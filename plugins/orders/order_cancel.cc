@@ -14,18 +14,14 @@ Result<Reply> OrderCancel::cancel(const Request& req) {
     return bazaar::not_found("ORDER_NOT_FOUND", "no such order");
   }
   std::string reason = "cancelled by buyer";
-  if (!req.body().empty()) {
-    Json body = Json::parse(req.body(), nullptr, false);
-    if (body.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
-    if (!body.is_object()) return bazaar::invalid_argument("INVALID_BODY", "the body must be a JSON object");
-    if (Status s = only_fields(body, {"reason"}); !s.ok()) return s.error();
-    if (body.contains("reason")) {
-      const Json& r = body["reason"];
-      if (!r.is_string() || r.get_ref<const std::string&>().size() > 200) {
-        return bazaar::invalid_argument("INVALID_BODY", "reason is text of at most 200 bytes");
-      }
-      reason = r.get<std::string>();
+  auto body = optional_object_body(req.body());
+  if (!body.ok()) return body.error();
+  if (Status s = only_fields(*body, {"reason"}); !s.ok()) return s.error();
+  if (auto r = body->find("reason"); r != body->end()) {
+    if (!r->is_string() || r->get_ref<const std::string&>().size() > 200) {
+      return bazaar::invalid_argument("INVALID_BODY", "reason is text of at most 200 bytes");
     }
+    reason = r->get<std::string>();
   }
   const int64_t now = host_.now_ms();
   auto txn = host_.begin(host_.shard_of_id(*id), BZ_TXN_WRITE, req.raw());

@@ -59,9 +59,9 @@ int64_t next_token() {
 }  // namespace
 
 Result<CreateOrderRequest> OrderCreation::parse(std::string_view text) {
-  Json body = Json::parse(text, nullptr, false);
-  if (body.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
-  if (!body.is_object()) return bazaar::invalid_argument("INVALID_BODY", "the body must be a JSON object");
+  auto parsed = object_body(text);
+  if (!parsed.ok()) return parsed.error();
+  const Json& body = *parsed;
   if (Status s = only_fields(body, {"items", "address", "coupon", "group_buy", "flash_sale_id"}); !s.ok()) {
     return s.error();
   }
@@ -102,8 +102,7 @@ Result<CreateOrderRequest> OrderCreation::parse(std::string_view text) {
   for (const char* field : {"coupon", "group_buy"}) {
     if (auto it = body.find(field); it != body.end()) out.external.push_back({field, *it});
   }
-  // The same body, whatever its key order or spacing, hashes the same.
-  out.request_hash = sha256_hex(body.dump());
+  out.body = std::move(*parsed);
   return out;
 }
 
@@ -128,7 +127,9 @@ Result<Reply> OrderCreation::create(const Request& req) {
   ClaimRequest claim;
   claim.user_id = user;
   claim.key = std::string(*key);
-  claim.request_hash = input->request_hash;
+  // The same body, whatever its key order or spacing, hashes the same. Done
+  // only past the sold-out gate: the crowd of a sold-out sale never pays for it.
+  claim.request_hash = sha256_hex(input->body.dump());
   claim.order_id = host_.next_id(host_.shard_of(static_cast<uint64_t>(user)));
   claim.token = next_token();
   for (const StockLine& line : input->lines) claim.sku_ids.push_back(line.sku_id);

@@ -17,7 +17,7 @@ struct CreateOrderRequest {
   std::string address;  // JSON text, validated
   std::optional<int64_t> flash_id;
   std::vector<ExternalTry> external;
-  std::string request_hash;
+  Json body;  // as parsed: its canonical dump keys the idempotency record
 };
 
 class OrderCreation {

@@ -170,7 +170,9 @@ Result<std::vector<OrderRow>> OrderStore::list_by_merchant(Txn& txn, int64_t mer
   return list_where(txn, "merchant_id", merchant_id, status, before_id, limit);
 }
 
-std::string OrderStore::detail_key(int64_t order_id) { return "order:" + id_text(order_id); }
+// The key names the entry's format (see queries.cc): a new format takes a
+// new key, so workers of two versions never read each other's entries.
+std::string OrderStore::detail_key(int64_t order_id) { return "order_detail:" + id_text(order_id); }
 std::string OrderStore::first_page_key(int64_t user_id) { return "orders1:" + id_text(user_id); }
 
 void OrderStore::invalidate_after_commit(Txn& txn, int64_t order_id, int64_t user_id) {

@@ -86,9 +86,9 @@ Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such o
 }  // namespace
 
 Result<PaymentCallback> parse_payment_callback(std::string_view body) {
-  Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
-  if (!doc.is_object()) return bazaar::invalid_argument("INVALID_BODY", "body must be a JSON object");
+  auto parsed = object_body(body);
+  if (!parsed.ok()) return parsed.error();
+  const Json& doc = *parsed;
   PaymentCallback out;
   auto id = parse_id(doc.contains("order_id") ? doc["order_id"] : Json(), "order_id", "INVALID_BODY");
   if (!id.ok()) return id.error();

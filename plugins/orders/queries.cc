@@ -16,13 +16,26 @@ Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such o
 const bazaar::sdk::CacheOptions kDetailCache{.ttl_s = 300, .negative_ttl_s = 10};
 const bazaar::sdk::CacheOptions kPageCache{.ttl_s = 60, .negative_ttl_s = 10};
 
-bool may_see(const bz_identity& who, const Json& order) {
-  switch (who.role) {
-    case BZ_ROLE_OPS: return true;
-    case BZ_ROLE_USER: return order.value("user_id", std::string()) == id_text(who.subject_id);
-    case BZ_ROLE_MERCHANT: return order.value("merchant_id", std::string()) == id_text(who.subject_id);
-    default: return false;
+// The cached detail is "<user_id> <merchant_id>\n<order JSON>": the reader
+// checks who may see it and answers the JSON as stored, without parsing it.
+std::string detail_entry(const Order& order) {
+  return id_text(order.user_id) + ' ' + id_text(order.merchant_id) + '\n' + order_json(order).dump();
+}
+
+// The order's JSON out of a detail entry if `who` may see it.
+std::optional<std::string_view> visible_part(const bz_identity& who, std::string_view entry) {
+  const size_t space = entry.find(' ');
+  const size_t newline = entry.find('\n');
+  if (space == std::string_view::npos || newline == std::string_view::npos || space > newline) {
+    return std::nullopt;
   }
+  const std::string_view user = entry.substr(0, space);
+  const std::string_view merchant = entry.substr(space + 1, newline - space - 1);
+  const std::string subject = id_text(who.subject_id);
+  const bool allowed = who.role == BZ_ROLE_OPS || (who.role == BZ_ROLE_USER && user == subject) ||
+                       (who.role == BZ_ROLE_MERCHANT && merchant == subject);
+  if (!allowed) return std::nullopt;
+  return entry.substr(newline + 1);
 }
 
 Result<std::string> status_filter(const Request& req) {
@@ -42,7 +55,7 @@ Json rows_page(const std::vector<OrderRow>& rows, const PageRequest& page) {
 
 }  // namespace
 
-Result<Json> OrderQueries::visible_order(const Request& req) {
+Result<std::string> OrderQueries::visible_order(const Request& req) {
   auto id = parse_id_text(req.param("id"));
   if (!id || host_.shard_of_id(*id) >= host_.shard_count()) return order_not_found();
   auto cached = host_.get_or_load(
@@ -53,19 +66,19 @@ Result<Json> OrderQueries::visible_order(const Request& req) {
         auto order = OrderStore::load(*txn, *id);
         if (!order.ok()) return order.error();
         if (!*order) return std::optional<std::string>();
-        return std::optional<std::string>(order_json(**order).dump());
+        return std::optional<std::string>(detail_entry(**order));
       });
   if (!cached.ok()) return cached.error();
   if (!*cached) return order_not_found();
-  Json order = Json::parse(**cached, nullptr, false);
-  if (!order.is_object() || !may_see(req.identity(), order)) return order_not_found();
-  return order;
+  auto visible = visible_part(req.identity(), **cached);
+  if (!visible) return order_not_found();
+  return std::string(*visible);
 }
 
 Result<Reply> OrderQueries::detail(const Request& req) {
   auto order = visible_order(req);
   if (!order.ok()) return order.error();
-  return Reply::json(*order);
+  return Reply{200, std::move(*order), {}};
 }
 
 Result<Reply> OrderQueries::history(const Request& req) {

@@ -18,8 +18,8 @@ class OrderQueries {
   Result<bazaar::sdk::Reply> list_merchant(const bazaar::sdk::Request& req);
 
  private:
-  // The order's JSON if the caller may see it; ORDER_NOT_FOUND otherwise.
-  Result<Json> visible_order(const bazaar::sdk::Request& req);
+  // The order's JSON text if the caller may see it; ORDER_NOT_FOUND otherwise.
+  Result<std::string> visible_order(const bazaar::sdk::Request& req);
   bazaar::sdk::Host host_;
 };
 

@@ -113,6 +113,18 @@ std::optional<int64_t> parse_iso_time(std::string_view t) {
   return (static_cast<int64_t>(seconds) - offset_s) * 1000 + millis;
 }
 
+Result<Json> object_body(std::string_view body) {
+  Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return bazaar::invalid_argument("INVALID_JSON", "request body is not valid JSON");
+  if (!doc.is_object()) return bazaar::invalid_argument("INVALID_BODY", "request body must be a JSON object");
+  return doc;
+}
+
+Result<Json> optional_object_body(std::string_view body) {
+  if (body.empty()) return Json::object();
+  return object_body(body);
+}
+
 Result<int64_t> int_field(const Json& object, const char* field, int64_t min, int64_t max,
                           const char* code) {
   auto it = object.find(field);

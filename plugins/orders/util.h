@@ -27,6 +27,11 @@ Json iso_or_null(std::optional<int64_t> utc_ms);
 // "2026-11-22T08:00:00Z" or with milliseconds / a +hh:mm offset.
 std::optional<int64_t> parse_iso_time(std::string_view text);
 
+// A request body that must be a JSON object (400 INVALID_JSON / INVALID_BODY);
+// the optional form reads an empty body as {}.
+Result<Json> object_body(std::string_view body);
+Result<Json> optional_object_body(std::string_view body);
+
 // An integer field in [min, max]; `code` names the error.
 Result<int64_t> int_field(const Json& object, const char* field, int64_t min, int64_t max,
                           const char* code);

@@ -17,16 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-pid_t background_pid(const Stack& stack) {
-  std::string out;
-  if (stack.ctl("status", &out) != 0) return 0;
-  const json status = json::parse(out);
-  for (const auto& w : status["workers"]) {
-    if (w["role"] == "background" && w["ready"] == true && w["draining"] == false) return w["pid"];
-  }
-  return 0;
-}
-
 json stats(const Stack& stack) {
   HttpResult r = stack.get("/api/v1/fxev/stats");
   return r.status == 200 ? json::parse(r.body) : json::object();
@@ -90,11 +80,11 @@ TEST(EventsTest, TenThousandEventsApplyExactlyOnceInOrderWhileTheConsumerIsKille
   int64_t last = 0;
   for (int kill_round = 0; kill_round < 3; ++kill_round) {
     ASSERT_TRUE(eventually([&] { return applied(*stack) > last + 200; }, 60000)) << "no progress";
-    pid_t victim = background_pid(*stack);
+    pid_t victim = stack->background_pid();
     ASSERT_GT(victim, 0);
     ASSERT_EQ(kill(victim, SIGKILL), 0);
     ASSERT_TRUE(eventually([&] {
-      pid_t next = background_pid(*stack);
+      pid_t next = stack->background_pid();
       return next > 0 && next != victim;
     }, 20000)) << "background worker not replaced";
     last = applied(*stack);

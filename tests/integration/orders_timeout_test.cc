@@ -26,20 +26,6 @@ class OrdersTimeoutTest : public OrdersTest {
     ASSERT_TRUE(ok);
   }
 
-  pid_t background_pid() {
-    std::string out;
-    if (stack_->ctl("status", &out) != 0) return 0;
-    json doc = json::parse(out, nullptr, false);
-    if (!doc.is_object() || !doc.contains("workers")) return 0;
-    for (const auto& w : doc["workers"]) {
-      if (w.value("role", "") == "background" && w.value("ready", false) &&
-          !w.value("draining", false)) {
-        return w.value("pid", 0);
-      }
-    }
-    return 0;
-  }
-
   long long cancelled_rows() {
     return sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_orders WHERE status = 'CANCELLED'");
   }
@@ -67,7 +53,7 @@ TEST_F(OrdersTimeoutTest, UnpaidOrdersCancelOnceEvenWithTheBackgroundWorkerKille
   })) << c().stock(7, sku);
   EXPECT_EQ(cancelled_rows(), 1) << "nothing times out before the deadline";
 
-  pid_t background = background_pid();
+  pid_t background = stack_->background_pid();
   ASSERT_GT(background, 0);
   ASSERT_TRUE(c().move_clock(960'000));  // past the 900 s payment deadline
   // Kill the background worker once it has started cancelling.

@@ -191,6 +191,19 @@ long long Stack::generation() const {
   return doc.is_object() ? doc.value("generation", 0LL) : 0;
 }
 
+pid_t Stack::background_pid() const {
+  std::string out;
+  if (ctl("status", &out) != 0) return 0;
+  auto doc = nlohmann::json::parse(out, nullptr, false);
+  if (!doc.is_object() || !doc.contains("workers")) return 0;
+  for (const auto& w : doc["workers"]) {
+    if (w.value("role", "") == "background" && w.value("ready", false) && !w.value("draining", false)) {
+      return w.value("pid", 0);
+    }
+  }
+  return 0;
+}
+
 void Stack::install_plugin(const std::string& fixture_name) const {
   ASSERT_EQ(run("cp " + shell_quote(fixture_dir() + "/" + fixture_name + ".so") + " " +
                     shell_quote(dir_ + "/plugins/"),

@@ -48,6 +48,8 @@ class Stack {
   std::string token(const std::string& role, long long subject) const;
   // The active generation reported by `bazaarctl status` (0 if unknown).
   long long generation() const;
+  // The serving background worker's pid per `bazaarctl status` (0: none ready).
+  pid_t background_pid() const;
 
   void install_plugin(const std::string& fixture_name) const;  // copy into plugin_dir
   void remove_plugin(const std::string& fixture_name) const;

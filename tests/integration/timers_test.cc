@@ -91,21 +91,6 @@ class TimersTest : public ::testing::Test {
   long long runs() { return sum_over_shards("SELECT COALESCE(SUM(runs), 0) FROM fx_reminders"); }
   long long pending_timers() { return sum_over_shards("SELECT COUNT(*) FROM bazaar_timers"); }
 
-  // The serving background worker's pid (0: none ready).
-  pid_t background_pid() {
-    std::string out;
-    if (stack_->ctl("status", &out) != 0) return 0;
-    auto doc = json::parse(out, nullptr, false);
-    if (!doc.is_object() || !doc.contains("workers")) return 0;
-    for (const auto& w : doc["workers"]) {
-      if (w.value("role", "") == "background" && w.value("ready", false) &&
-          !w.value("draining", false)) {
-        return w.value("pid", 0);
-      }
-    }
-    return 0;
-  }
-
   void move_clock(long long offset_ms) {
     std::string out;
     ASSERT_EQ(stack_->ctl("clock-offset " + std::to_string(offset_ms), &out), 0) << out;
@@ -158,18 +143,18 @@ TEST_F(TimersTest, KillingTheBackgroundWorkerMidRunLosesNoTimer) {
     // kill the worker in the middle of it three times.
     ASSERT_FALSE(remind(1 + i % 20, kHourMs, 15).empty());
   }
-  ASSERT_NE(background_pid(), 0);
+  ASSERT_NE(stack_->background_pid(), 0);
   move_clock(kHourMs + 1000);
 
   for (int kill_no = 1; kill_no <= 3; ++kill_no) {
     long long target = kill_no * kReminders / 5;  // 40, 80, 120 fired
     ASSERT_TRUE(eventually([&] { return fired() >= target; }, 60000))
         << "kill " << kill_no << ": only " << fired() << " fired";
-    pid_t pid = background_pid();
+    pid_t pid = stack_->background_pid();
     ASSERT_NE(pid, 0);
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     EXPECT_LT(fired(), kReminders) << "kill " << kill_no << " came after the run, not during it";
-    ASSERT_TRUE(eventually([&] { pid_t now = background_pid(); return now != 0 && now != pid; },
+    ASSERT_TRUE(eventually([&] { pid_t now = stack_->background_pid(); return now != 0 && now != pid; },
                            30000))
         << "no background worker after kill " << kill_no;
   }

@@ -6,7 +6,7 @@ packages=(
   libfcgi-dev libsqlite3-dev sqlite3 libmemcached-dev libzmq3-dev cppzmq-dev
   libpugixml-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
-  nginx memcached wrk
+  nginx memcached wrk python3
 )
 missing=()
 for p in "${packages[@]}"; do

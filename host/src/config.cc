@@ -161,6 +161,7 @@ const std::vector<Directive>& directives() {
       {"shard_synchronous", sync_level(&HostConfig::shard_sync_full)},
       {"meta_synchronous", sync_level(&HostConfig::meta_sync_full)},
       {"db_busy_limit_ms", integer(&HostConfig::db_busy_limit_ms, 1, 60'000)},
+      {"shard_write_batch", small_integer(&HostConfig::shard_write_batch, 0, 256)},
       {"timer_poll_ms", integer(&HostConfig::timer_poll_ms, 10, 60'000)},
       {"timer_lease_ms", integer(&HostConfig::timer_lease_ms, 100, 3'600'000)},
       {"timer_backoff_min_ms", integer(&HostConfig::timer_backoff_min_ms, 1, 3'600'000)},

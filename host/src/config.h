@@ -48,6 +48,7 @@ struct HostConfig {
   bool shard_sync_full = true;  // synchronous=FULL on shards (orders and payments live there)
   bool meta_sync_full = true;
   int64_t db_busy_limit_ms = 5000;  // longest wait for a write lock without a request deadline
+  int shard_write_batch = 32;  // write transactions per batched SQLite commit; 0 or 1 = off
   bool test_clock = false;  // lets `bazaarctl clock` move the host clock (tests only)
 
   // Durable timers (background worker): how often to look for due timers, how

@@ -46,6 +46,7 @@ ShardSetOptions shard_set_options(const HostConfig& config) {
   o.shard_synchronous = config.shard_sync_full ? Synchronous::kFull : Synchronous::kNormal;
   o.meta_synchronous = config.meta_sync_full ? Synchronous::kFull : Synchronous::kNormal;
   o.busy_limit_ms = config.db_busy_limit_ms;
+  o.write_batch_max = config.shard_write_batch;
   return o;
 }
 

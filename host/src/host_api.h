@@ -5,6 +5,7 @@
 #include <bazaar/plugin.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "storage/id_generator.h"
 #include "storage/shard_set.h"
 #include "storage/transaction.h"
+#include "storage/write_batcher.h"
 
 namespace bazaar::host {
 
@@ -66,13 +68,19 @@ struct bz_response {
   std::string error_code;  // for logs and metrics
 };
 
-// Opaque to plugins: a leased connection and its open transaction.
+// Opaque to plugins: an open transaction. Either a leased connection and its
+// Transaction (reads, meta, and writes when batching is off) or a member of
+// the shard's write batch (storage/write_batcher.h).
 struct bz_txn {
-  bazaar::host::Lease lease;
-  bazaar::host::Transaction txn;
-  bz_host* host;   // the plugin that began it (names its outbox rows and timers)
-  uint32_t shard;  // shard index or BZ_SHARD_META
+  std::optional<bazaar::host::Lease> lease;
+  std::optional<bazaar::host::Transaction> txn;
+  std::optional<bazaar::host::BatchMember> member;
+  bz_host* host = nullptr;  // the plugin that began it (names its outbox rows and timers)
+  uint32_t shard = 0;       // shard index or BZ_SHARD_META
   std::vector<std::string> cache_deletes;  // run after a successful commit
+
+  bazaar::host::Database& db() const { return member ? member->db() : **lease; }
+  bazaar::Status commit() { return member ? member->commit() : txn->commit(); }
 };
 
 // Opaque to plugins: a byte buffer the host owns.

@@ -32,7 +32,7 @@ bz_status event_publish(bz_txn* txn, bz_str topic, bz_str payload, char* err, si
     copy_error(err, err_len, id.error().message());
     return id.error().status();
   }
-  Status appended = outbox::append(*txn->lease, *id, txn->host->plugin_name, t, p,
+  Status appended = outbox::append(txn->db(), *id, txn->host->plugin_name, t, p,
                                    services.clock->now_ms());
   if (!appended.ok()) {
     copy_error(err, err_len, appended.error().message());
@@ -52,7 +52,7 @@ bz_status event_txn_begin(bz_event_ctx* ectx, uint32_t shard, bz_txn** out, int*
   bz_txn* txn = nullptr;
   bz_status st = txn_begin(ectx->host, nullptr, shard, BZ_TXN_WRITE, &txn, err, err_len);
   if (st != BZ_OK) return st;
-  auto fresh = outbox::inbox_record(*txn->lease, ectx->consumer, ectx->event->id,
+  auto fresh = outbox::inbox_record(txn->db(), ectx->consumer, ectx->event->id,
                                     ectx->host->services->clock->now_ms());
   if (!fresh.ok()) {
     txn_rollback(txn);

@@ -42,27 +42,40 @@ bz_status txn_begin(bz_host* host, const bz_request* req, uint32_t shard, bz_txn
     copy_error(err, err_len, "storage is not available in this process");
     return BZ_UNAVAILABLE;
   }
-  auto lease = shard == BZ_SHARD_META ? shards->meta() : shards->shard(shard);
-  if (!lease.ok()) {
-    copy_error(err, err_len, lease.error().message());
-    return lease.error().status();
-  }
+  // Waits (for the write lock, or a turn in the write batch) end at the
+  // request's deadline, on a monotonic clock: a moved test clock changes neither.
+  int64_t deadline_mono = 0;
   if (req != nullptr) {
-    // The request's deadline is on the host clock; busy waits use a monotonic one.
     int64_t left = req->deadline_ms - host->services->clock->now_ms();
-    (*lease)->set_deadline(mono_ms() + std::max<int64_t>(left, 1));
+    deadline_mono = mono_ms() + std::max<int64_t>(left, 1);
   }
-  auto txn = Transaction::begin(**lease, mode == BZ_TXN_WRITE ? TxnMode::kWrite : TxnMode::kRead);
-  if (!txn.ok()) {
-    copy_error(err, err_len, txn.error().message());
-    return txn.error().status();
+  auto fail = [&](const Error& e) {
+    copy_error(err, err_len, e.message());
+    return e.status();
+  };
+  auto txn = std::make_unique<bz_txn>();
+  txn->host = host;
+  txn->shard = shard;
+  WriteBatcher* batch = shard != BZ_SHARD_META && mode == BZ_TXN_WRITE ? shards->writer(shard) : nullptr;
+  if (batch != nullptr) {
+    auto member = batch->join(deadline_mono);
+    if (!member.ok()) return fail(member.error());
+    txn->member.emplace(std::move(*member));
+  } else {
+    auto lease = shard == BZ_SHARD_META ? shards->meta() : shards->shard(shard);
+    if (!lease.ok()) return fail(lease.error());
+    if (deadline_mono > 0) (*lease)->set_deadline(deadline_mono);
+    auto begun = Transaction::begin(**lease, mode == BZ_TXN_WRITE ? TxnMode::kWrite : TxnMode::kRead);
+    if (!begun.ok()) return fail(begun.error());
+    txn->lease.emplace(std::move(*lease));
+    txn->txn.emplace(std::move(*begun));
   }
-  *out = new bz_txn{std::move(*lease), std::move(*txn), host, shard, {}};
+  *out = txn.release();
   return BZ_OK;
 }
 
 bz_status txn_commit(bz_txn* txn, char* err, size_t err_len) {
-  Status committed = txn->txn.commit();
+  Status committed = txn->commit();
   std::vector<std::string> deletes = std::move(txn->cache_deletes);
   bz_host* host = txn->host;
   delete txn;
@@ -77,14 +90,14 @@ bz_status txn_commit(bz_txn* txn, char* err, size_t err_len) {
 
 void txn_rollback(bz_txn* txn) { delete txn; }  // ~Transaction rolls back, ~Lease returns
 
-int64_t txn_changes(bz_txn* txn) { return txn->lease->changes(); }
+int64_t txn_changes(bz_txn* txn) { return txn->db().changes(); }
 
 uint32_t txn_shard(bz_txn* txn) { return txn->shard; }
 
 static sqlite3_stmt* raw(bz_stmt* stmt) { return reinterpret_cast<sqlite3_stmt*>(stmt); }
 
 bz_status stmt_prepare(bz_txn* txn, bz_str sql, bz_stmt** out, char* err, size_t err_len) {
-  auto stmt = txn->lease->prepare(sv(sql));
+  auto stmt = txn->db().prepare(sv(sql));
   if (!stmt.ok()) {
     *out = nullptr;
     copy_error(err, err_len, stmt.error().message());

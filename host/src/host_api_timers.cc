@@ -42,7 +42,7 @@ bz_status timer_schedule(bz_txn* txn, bz_str kind, bz_str key, int64_t due_ms, b
   }
   Status scheduled = check_kind(txn, sv(kind));
   if (scheduled.ok()) {
-    scheduled = schedule_timer(*txn->lease, txn->host->plugin_name, sv(kind), sv(key), due_ms,
+    scheduled = schedule_timer(txn->db(), txn->host->plugin_name, sv(kind), sv(key), due_ms,
                                sv(payload));
   }
   if (!scheduled.ok()) {
@@ -54,7 +54,7 @@ bz_status timer_schedule(bz_txn* txn, bz_str kind, bz_str key, int64_t due_ms, b
 
 int timer_cancel(bz_txn* txn, bz_str kind, bz_str key) {
   if (txn == nullptr || !check_kind(txn, sv(kind)).ok()) return -BZ_INVALID_ARGUMENT;
-  auto removed = cancel_timer(*txn->lease, txn->host->plugin_name, sv(kind), sv(key));
+  auto removed = cancel_timer(txn->db(), txn->host->plugin_name, sv(kind), sv(key));
   if (!removed.ok()) return -static_cast<int>(removed.error().status());
   return *removed ? 1 : 0;
 }

@@ -91,11 +91,13 @@ int worker_main(const WorkerArgs& args) {
   SharedMetrics::Counter commits = m.counter("bazaar_db_commits_total");
   SharedMetrics::Counter busy_waits = m.counter("bazaar_db_busy_waits_total");
   SharedMetrics::Counter busy_timeouts = m.counter("bazaar_db_busy_timeouts_total");
+  SharedMetrics::Counter batched = m.counter("bazaar_storage_batched_txns_total");
   DatabaseStats db_stats{[commits] { commits.add(); },
                          [busy_waits, busy_timeouts](int64_t waited_us) {
                            // 0 marks the start of a wait; a value is a wait that gave up.
                            (waited_us == 0 ? busy_waits : busy_timeouts).add();
-                         }};
+                         },
+                         [batched](int members) { batched.add(static_cast<uint64_t>(members)); }};
   ShardSet shards(shard_set_options(base.config), db_stats);
   // Worker ids alternate halves by generation so an old and a new worker in
   // the same slot never share one during a roll.

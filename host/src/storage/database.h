@@ -60,6 +60,7 @@ struct DatabaseOptions {
 struct DatabaseStats {
   std::function<void()> on_commit;
   std::function<void(int64_t waited_us)> on_busy;
+  std::function<void(int members)> on_batch_commit;  // write_batcher.h: a batch of `members` committed
 };
 
 class Statement;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "write_batcher.h"
+
 namespace bazaar::host {
 
 Lease::~Lease() {
@@ -46,6 +48,18 @@ ShardSet::ShardSet(const ShardSetOptions& options, DatabaseStats stats) {
         std::make_unique<ConnectionPool>(options.dir + "/" + shard_file_name(i), shard, stats));
   }
   meta_ = std::make_unique<ConnectionPool>(options.dir + "/meta.db", meta, stats);
+  if (options.write_batch_max > 1) {
+    WriteBatcherOptions batching;
+    batching.max_members = options.write_batch_max;
+    batching.busy_limit_ms = options.busy_limit_ms;
+    for (auto& pool : shards_) writers_.push_back(std::make_unique<WriteBatcher>(*pool, batching));
+  }
+}
+
+ShardSet::~ShardSet() = default;
+
+WriteBatcher* ShardSet::writer(uint32_t index) {
+  return index < writers_.size() ? writers_[index].get() : nullptr;
 }
 
 uint32_t ShardSet::shard_of(uint64_t key) const {

@@ -21,6 +21,7 @@
 namespace bazaar::host {
 
 class ShardSet;
+class WriteBatcher;
 
 // A connection on loan; returns to its pool when destroyed.
 class Lease {
@@ -61,6 +62,10 @@ struct ShardSetOptions {
   Synchronous shard_synchronous = Synchronous::kFull;
   Synchronous meta_synchronous = Synchronous::kFull;
   int64_t busy_limit_ms = 5000;
+  // Write transactions of one shard file in one process are batched, up to
+  // this many per SQLite transaction (write_batcher.h); 0 or 1 = each commits
+  // alone. The meta database is never batched.
+  int write_batch_max = 32;
 };
 
 class ShardSet {
@@ -68,6 +73,7 @@ class ShardSet {
   static constexpr uint32_t kMaxShards = 32;  // the id layout keeps 5 bits of shard
 
   ShardSet(const ShardSetOptions& options, DatabaseStats stats);
+  ~ShardSet();
 
   uint32_t shard_count() const { return static_cast<uint32_t>(shards_.size()); }
   // Stable mapping of a key (user, SKU or group id) to a shard.
@@ -75,12 +81,15 @@ class ShardSet {
 
   Result<Lease> shard(uint32_t index);
   Result<Lease> meta();
+  // The write batch of a shard (write_batcher.h), or null when batching is off.
+  WriteBatcher* writer(uint32_t index);
   // Every database: the shards in order, then meta (migrations, integrity checks).
   std::vector<ConnectionPool*> all();
 
  private:
   std::vector<std::unique_ptr<ConnectionPool>> shards_;
   std::unique_ptr<ConnectionPool> meta_;
+  std::vector<std::unique_ptr<WriteBatcher>> writers_;  // one per shard, or none
 };
 
 std::string shard_file_name(uint32_t index);

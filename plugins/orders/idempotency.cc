@@ -47,10 +47,16 @@ Status schedule_timeout(Txn& txn, const ClaimRequest& c) {
 Result<ClaimOutcome> Idempotency::claim(const ClaimRequest& c, const bz_request* req) const {
   auto txn = host_.begin(host_.shard_of(static_cast<uint64_t>(c.user_id)), BZ_TXN_WRITE, req);
   if (!txn.ok()) return txn.error();
-  // Expired keys go a few at a time with the claims that pass by: bounded work, no sweeper.
+  // Expired keys (and their answers) go a few at a time with the claims that
+  // pass by: bounded work, no sweeper.
+  auto answers_purged = txn->exec(
+      "DELETE FROM orders_idempotency_answers WHERE order_id IN (SELECT order_id FROM "
+      "orders_idempotency WHERE expires_ms < ?1 ORDER BY expires_ms LIMIT 16)",
+      c.now_ms);
+  if (!answers_purged.ok()) return answers_purged.error();
   auto purged = txn->exec(
       "DELETE FROM orders_idempotency WHERE (user_id, key) IN (SELECT user_id, key FROM "
-      "orders_idempotency WHERE expires_ms < ?1 LIMIT 16)",
+      "orders_idempotency WHERE expires_ms < ?1 ORDER BY expires_ms LIMIT 16)",
       c.now_ms);
   if (!purged.ok()) return purged.error();
   const std::string skus = encode_skus(c.sku_ids);
@@ -64,8 +70,10 @@ Result<ClaimOutcome> Idempotency::claim(const ClaimRequest& c, const bz_request*
   ClaimOutcome outcome;
   if (*inserted == 0) {
     auto stmt = txn->prepare(
-        "SELECT request_hash, state, token, order_id, reserved_skus, http_status, response, "
-        "lease_until_ms FROM orders_idempotency WHERE user_id = ?1 AND key = ?2");
+        "SELECT i.request_hash, i.state, i.token, i.order_id, i.reserved_skus, "
+        "COALESCE(a.http_status, i.http_status), COALESCE(a.body, i.response), i.lease_until_ms "
+        "FROM orders_idempotency i LEFT JOIN orders_idempotency_answers a ON a.order_id = i.order_id "
+        "WHERE i.user_id = ?1 AND i.key = ?2");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, c.user_id).bind(2, c.key);
     auto found = stmt->step();
@@ -104,16 +112,21 @@ Result<ClaimOutcome> Idempotency::claim(const ClaimRequest& c, const bz_request*
 }
 
 Status Idempotency::complete(Txn& txn, int64_t user_id, std::string_view key, int64_t token,
-                             int http_status, std::string_view response) {
+                             int64_t order_id, int http_status, std::string_view response) {
+  // Same-size values in place (no leaf split); the answer goes to its own table.
   auto done = txn.exec(
-      "UPDATE orders_idempotency SET state = 'DONE', http_status = ?1, response = ?2, "
-      "lease_until_ms = 0 WHERE user_id = ?3 AND key = ?4 AND token = ?5 AND state = 'IN_FLIGHT'",
-      int64_t{http_status}, response, user_id, key, token);
+      "UPDATE orders_idempotency SET state = 'DONE', http_status = ?1, lease_until_ms = 0 "
+      "WHERE user_id = ?2 AND key = ?3 AND token = ?4 AND state = 'IN_FLIGHT'",
+      int64_t{http_status}, user_id, key, token);
   if (!done.ok()) return done.error();
   if (*done == 0) {
     return bazaar::conflict("IDEMPOTENCY_IN_FLIGHT",
                             "this request took too long and another attempt took its key over");
   }
+  auto stored = txn.exec(
+      "INSERT INTO orders_idempotency_answers (order_id, http_status, body) VALUES (?1, ?2, ?3)",
+      order_id, int64_t{http_status}, response);
+  if (!stored.ok()) return stored.error();
   return bazaar::ok_status();
 }
 

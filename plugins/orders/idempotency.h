@@ -1,6 +1,7 @@
 // Idempotency keys of order creation (Stripe's behaviour, the IETF draft):
 // a claim row per (user, key) on the user's shard, IN_FLIGHT while one
-// attempt works and DONE with the exact answer once the order committed.
+// attempt works and DONE once the order committed, with the exact answer
+// stored beside it (orders_idempotency_answers, by order id).
 #pragma once
 
 #include "util.h"
@@ -51,10 +52,11 @@ class Idempotency {
   // payment_timeout timer (so a claim whose order never commits is cleaned
   // up by the same timer that cancels unpaid orders).
   Result<ClaimOutcome> claim(const ClaimRequest& claim, const bz_request* req) const;
-  // In the order transaction: stores the answer. CONFLICT when this attempt
-  // lost the claim (taken over as dead): the order must not commit.
+  // In the order transaction: marks the claim DONE and stores the answer
+  // (of `order_id`, the claim's order). CONFLICT when this attempt lost the
+  // claim (taken over as dead): the order must not commit.
   static Status complete(bazaar::sdk::Txn& txn, int64_t user_id, std::string_view key,
-                         int64_t token, int http_status, std::string_view response);
+                         int64_t token, int64_t order_id, int http_status, std::string_view response);
   // The attempt failed before committing: forget the claim (and its timer)
   // so that a retry with the key runs again.
   Status forget(int64_t user_id, std::string_view key, int64_t token, int64_t order_id,

@@ -248,7 +248,8 @@ Result<std::string> OrderCreation::commit_order(const Request& req, const Create
     }
   }
   std::string response = order_json(order).dump();
-  if (Status s = Idempotency::complete(*txn, claim.user_id, claim.key, claim.token, 201, response); !s.ok()) {
+  if (Status s = Idempotency::complete(*txn, claim.user_id, claim.key, claim.token, order.id, 201, response);
+      !s.ok()) {
     return s.error();
   }
   if (Status s = txn->publish("order.created.", {{"order_id", id_text(order.id)},

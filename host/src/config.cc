@@ -169,6 +169,7 @@ const std::vector<Directive>& directives() {
       {"memcached_servers", apply_memcached_servers},
       {"cache_timeout_ms", integer(&HostConfig::cache_timeout_ms, 1, 1000)},
       {"cache_pool_size", small_integer(&HostConfig::cache_pool_size, 1, 1024)},
+      {"cache_near_bytes", integer(&HostConfig::cache_near_bytes, 0, int64_t{1} << 34)},
   };
   return kDirectives;
 }

@@ -64,6 +64,7 @@ struct HostConfig {
   std::string memcached_servers;
   int64_t cache_timeout_ms = 50;  // connect, poll, send and receive
   int cache_pool_size = 0;        // handles per worker; 0 in the file = `threads`
+  int64_t cache_near_bytes = 64LL << 20;  // per worker, for cache_get_near (cache/near_cache.h); 0 = off
 
   // plugin.<name>.<key> = value, handed to the plugin through config_get.
   std::map<std::string, std::map<std::string, std::string>> plugin_settings;

@@ -122,6 +122,7 @@ constexpr bz_host_api kHostApi = {
     &api::buf_append,
     &api::buf_view,
     &api::signal_publish,
+    &api::cache_get_near,
 };
 
 }  // namespace

@@ -30,6 +30,7 @@ struct HostServices {
   ShardSet* shards = nullptr;     // null where storage is not offered (the validation child)
   IdGenerator* ids = nullptr;
   Cache* cache = nullptr;  // null: no cache configured (every call a no-op miss)
+  class NearCache* near_cache = nullptr;  // null: cache_get_near reads memcached every time
   const class ServiceRegistry* registry = nullptr;  // filled after the plugin set loads
   class SignalPublisher* signals = nullptr;         // null: no bus (the validation child)
 };

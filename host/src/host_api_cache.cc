@@ -1,11 +1,12 @@
-// ABI 1.2: cache. Keys are namespaced per plugin ("<plugin>:<key>") so two
-// plugins never see each other's entries. With no cache configured
+// ABI 1.2: cache (1.3: cache_get_near). Keys are namespaced per plugin
+// ("<plugin>:<key>") so two plugins never see each other's entries. With no cache configured
 // (services->cache null) every call behaves like NullCache: memcached is
 // never the source of truth.
 #include <chrono>
 #include <cstring>
 
 #include "cache/cache.h"
+#include "cache/near_cache.h"
 #include "host_api_internal.h"
 
 namespace bazaar::host::api {
@@ -59,6 +60,14 @@ int64_t copy_out(const std::string& value, char* buf, size_t cap) {
   return static_cast<int64_t>(value.size());
 }
 
+// After memcached's value of `full` changed (even if that failed: the old
+// value may still be there, but no near copy of it may be served).
+void changed(bz_host* host, const std::string& full) {
+  if (host->services != nullptr && host->services->near_cache != nullptr) {
+    host->services->near_cache->changed(full);
+  }
+}
+
 }  // namespace
 
 int64_t cache_get(bz_host* host, bz_str key, char* buf, size_t cap) {
@@ -80,10 +89,26 @@ int64_t cache_get(bz_host* host, bz_str key, char* buf, size_t cap) {
   return copy_out(*value, buf, cap);
 }
 
+int64_t cache_get_near(bz_host* host, bz_str key, uint32_t max_age_ms, char* buf, size_t cap) {
+  NearCache* near = host->services != nullptr ? host->services->near_cache : nullptr;
+  if (near == nullptr) return cache_get(host, key, buf, cap);
+  auto full = namespaced(host, key);
+  if (!full) return -1;
+  if (std::optional<std::string> copy = near->get(*full, max_age_ms)) return copy_out(*copy, buf, cap);
+  const uint64_t fetched_at = near->begin_fetch();
+  std::optional<std::string> value = cache_of(host).get(*full);
+  if (!value) return -1;
+  int64_t n = copy_out(*value, buf, cap);  // a too-small buffer: the retry finds the copy
+  near->put(*full, std::move(*value), fetched_at);
+  return n;
+}
+
 bz_status cache_set(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s) {
   auto full = namespaced(host, key);
   if (!full) return BZ_INVALID_ARGUMENT;
-  return status_of(cache_of(host).set(*full, sv(value), ttl_s));
+  bz_status stored = status_of(cache_of(host).set(*full, sv(value), ttl_s));
+  changed(host, *full);
+  return stored;
 }
 
 bz_status cache_add(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s) {
@@ -95,7 +120,9 @@ bz_status cache_add(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s) {
 bz_status cache_delete(bz_host* host, bz_str key) {
   auto full = namespaced(host, key);
   if (!full) return BZ_INVALID_ARGUMENT;
-  return status_of(cache_of(host).del(*full));
+  bz_status deleted = status_of(cache_of(host).del(*full));
+  changed(host, *full);
+  return deleted;
 }
 
 bz_status cache_delete_after_commit(bz_txn* txn, bz_str key) {

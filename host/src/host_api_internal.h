@@ -46,6 +46,7 @@ int timer_cancel(bz_txn* txn, bz_str kind, bz_str key);
 
 // host_api_cache.cc (ABI 1.2)
 int64_t cache_get(bz_host* host, bz_str key, char* buf, size_t cap);
+int64_t cache_get_near(bz_host* host, bz_str key, uint32_t max_age_ms, char* buf, size_t cap);
 bz_status cache_set(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s);
 bz_status cache_add(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s);
 bz_status cache_delete(bz_host* host, bz_str key);

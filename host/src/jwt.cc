@@ -102,6 +102,13 @@ JwtVerifier::JwtVerifier(std::string secret, std::string issuer)
     : secret_(std::move(secret)), issuer_(std::move(issuer)) {}
 
 Result<Identity> JwtVerifier::verify(std::string_view token, int64_t now_s) const {
+  if (std::optional<Identity> known = verified_.find(token, now_s)) return *known;
+  auto verified = verify_in_full(token, now_s);
+  if (verified.ok()) verified_.remember(token, *verified);
+  return verified;
+}
+
+Result<Identity> JwtVerifier::verify_in_full(std::string_view token, int64_t now_s) const {
   if (token.empty()) return invalid("missing token");
   if (token.size() > kMaxTokenBytes) return invalid("token too long");
   size_t dot1 = token.find('.');
@@ -156,6 +163,7 @@ Result<Identity> JwtVerifier::verify(std::string_view token, int64_t now_s) cons
   Identity id;
   id.role = role_bit;
   id.expires_at_s = exp->get<int64_t>();
+  if (nbf != c.end()) id.not_before_s = nbf->get<int64_t>();
   auto sub = c.find("sub");
   if (sub == c.end() || !sub->is_string()) return invalid("token has no subject");
   const std::string& sub_text = sub->get_ref<const std::string&>();

@@ -92,6 +92,30 @@ TEST_F(JwtTest, BadSignature) {
   expect_invalid(token.substr(0, dot + 1), "empty signature");
 }
 
+// A verified token is remembered: the answers must stay those of a full check.
+TEST_F(JwtTest, ARememberedTokenStillExpiresAndNoOtherTokenRidesOnIt) {
+  std::string token = mint_jwt(kSecret, kIssuer, "user", 42, kNow - 10, kNow + 60);
+  ASSERT_TRUE(verifier_.verify(token, kNow).ok());
+  auto again = verifier_.verify(token, kNow + 59);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->subject_id, 42);
+  EXPECT_EQ(again->role, static_cast<uint32_t>(BZ_ROLE_USER));
+  auto late = verifier_.verify(token, kNow + 60);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code(), "TOKEN_EXPIRED");
+  // The same claims under a flipped signature byte are another token: refused.
+  size_t dot = token.rfind('.');
+  std::string sig = token.substr(dot + 1);
+  sig[0] = sig[0] == 'A' ? 'B' : 'A';
+  expect_invalid(token.substr(0, dot + 1) + sig, "flipped signature of a remembered token");
+  // A token remembered while valid is refused again before its nbf (a clock moved back).
+  nlohmann::json c = claims("user", "7");
+  c["nbf"] = kNow;
+  std::string later = sign_claims(c);
+  ASSERT_TRUE(verifier_.verify(later, kNow).ok());
+  EXPECT_FALSE(verifier_.verify(later, kNow - 1).ok());
+}
+
 TEST_F(JwtTest, TamperedPayload) {
   std::string token = mint_jwt(kSecret, kIssuer, "user", 42, kNow, kNow + 600);
   size_t dot1 = token.find('.');

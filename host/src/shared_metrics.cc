@@ -15,7 +15,7 @@
 namespace bazaar::host {
 
 namespace {
-constexpr uint64_t kMagic = 0x62617a6161726d31ULL;  // "bazaarm1"
+constexpr uint64_t kMagic = 0x62617a6161726d32ULL;  // "bazaarm2": NodeState has the cache stamps
 constexpr size_t kNameMax = 64;
 constexpr size_t kLabelsMax = 192;
 constexpr size_t kValues = SharedMetrics::kBucketCount + 2;

@@ -27,6 +27,10 @@ struct NodeState {
   // Last id millisecond each worker id used (IdGenerator floors), kept here so
   // a respawned worker never repeats its predecessor's ids.
   std::atomic<int64_t> id_floor_ms[32];
+  // The near caches' change stamps (cache/near_cache.h): a node-wide sequence
+  // and, per hash slot of a cache key, the sequence of its last change.
+  std::atomic<uint64_t> cache_sequence;
+  std::atomic<uint64_t> cache_stamps[16384];
 };
 
 class SharedMetrics {

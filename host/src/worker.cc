@@ -21,6 +21,7 @@
 #include "manifest.h"
 #include "plugin_set.h"
 #include "events/event_wire.h"
+#include "cache/near_cache.h"
 #include "events/signal_bus.h"
 #include "service_registry.h"
 #include "shared_metrics.h"
@@ -109,7 +110,18 @@ int worker_main(const WorkerArgs& args) {
     log.log(BZ_LOG_ERROR, cache.error().message());
     return kExitConfig;
   }
-  HostServices services{&log, &clock, &m, &shards, &ids, cache->get()};
+  // In front of memcached only: without one there is nothing to save.
+  std::unique_ptr<NearCache> near;
+  if (!base.config.memcached_servers.empty() && base.config.cache_near_bytes > 0) {
+    NodeState& node = m.node();
+    SharedMetrics::Counter hits = m.counter("bazaar_cache_near_requests_total", "result=\"hit\"");
+    SharedMetrics::Counter misses = m.counter("bazaar_cache_near_requests_total", "result=\"miss\"");
+    near = std::make_unique<NearCache>(
+        NearStamps{&node.cache_sequence, node.cache_stamps, std::size(node.cache_stamps)},
+        static_cast<size_t>(base.config.cache_near_bytes),
+        [hits, misses](bool hit) { (hit ? hits : misses).add(); });
+  }
+  HostServices services{&log, &clock, &m, &shards, &ids, cache->get(), near.get()};
 
   auto manifest = read_manifest(args.manifest_path);
   if (!manifest.ok()) {

@@ -13,8 +13,11 @@ namespace {
 
 Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such order"); }
 
-const bazaar::sdk::CacheOptions kDetailCache{.ttl_s = 300, .negative_ttl_s = 10};
-const bazaar::sdk::CacheOptions kPageCache{.ttl_s = 60, .negative_ttl_s = 10};
+// Both are read "near" (from the worker's memory while no worker has changed
+// them: ABI 1.3 cache_get_near); the max age only bounds how long a copy
+// outlives memcached's own expiry.
+const bazaar::sdk::CacheOptions kDetailCache{.ttl_s = 300, .negative_ttl_s = 10, .near_max_age_ms = 10'000};
+const bazaar::sdk::CacheOptions kPageCache{.ttl_s = 60, .negative_ttl_s = 10, .near_max_age_ms = 10'000};
 
 // The cached detail is "<user_id> <merchant_id>\n<order JSON>": the reader
 // checks who may see it and answers the JSON as stored, without parsing it.

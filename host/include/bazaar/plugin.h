@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define BZ_ABI_MAJOR 1u
-#define BZ_ABI_MINOR 2u
+#define BZ_ABI_MINOR 3u
 #define BZ_ABI_VERSION ((BZ_ABI_MAJOR << 16) | BZ_ABI_MINOR)
 #define BZ_ABI_MAJOR_OF(v) ((v) >> 16)
 
@@ -313,6 +313,13 @@ typedef struct bz_host_api {
    * events; payload JSON of at most 64 KiB. */
   bz_status (*signal_publish)(bz_host* host, bz_str topic, bz_str payload, char* err,
                               size_t err_len);
+
+  /* ABI 1.3. cache_get, answered from this process's memory when it holds a
+   * copy it fetched at most max_age_ms ago that no set or delete of the key
+   * (through any worker of the node) has superseded since: a hot key costs no
+   * memcached round trip. For cache-aside values; read counters and leases
+   * with cache_get. */
+  int64_t (*cache_get_near)(bz_host* host, bz_str key, uint32_t max_age_ms, char* buf, size_t cap);
 } bz_host_api;
 
 /* Size of the host table as of ABI 1.0 (a plugin built for 1.0 checks nothing). */

@@ -218,6 +218,9 @@ struct CacheOptions {
   uint32_t negative_ttl_s = 10;  // "not found" (a tombstone), kept short
   uint32_t lease_ttl_s = 2;      // a crashed loader's lease frees itself after this
   int64_t max_wait_ms = 100;     // a lease loser waits this long (capped by the deadline)
+  // > 0: the first look is cache_get_near with this max age (a hot key is
+  // answered from the worker's memory; see cache_get_near).
+  uint32_t near_max_age_ms = 0;
 };
 
 namespace cache_detail {
@@ -336,19 +339,18 @@ class Host {
 
   // The value, or nullopt on a miss or any cache failure.
   std::optional<std::string> cache_get(std::string_view key) const {
-    char buf[2048];
-    int64_t n = api_->cache_get(host_, to_bz(key), buf, sizeof(buf));
-    if (n < 0) return std::nullopt;
-    if (static_cast<uint64_t>(n) <= sizeof(buf)) return std::string(buf, static_cast<size_t>(n));
-    std::string out(static_cast<size_t>(n), '\0');
-    for (int attempt = 0; attempt < 3; ++attempt) {  // the value may change between calls
-      n = api_->cache_get(host_, to_bz(key), out.data(), out.size());
-      if (n < 0) return std::nullopt;
-      bool fits = static_cast<uint64_t>(n) <= out.size();
-      out.resize(static_cast<size_t>(n));
-      if (fits) return out;
-    }
-    return std::nullopt;
+    return read_cache([&](char* buf, size_t cap) { return api_->cache_get(host_, to_bz(key), buf, cap); });
+  }
+  // ABI 1.3: cache_get answered from this worker's memory when it holds a copy
+  // fetched at most max_age_ms ago that no set or delete of the key (by any
+  // worker of the node) has superseded: no memcached round trip for hot keys.
+  // For cache-aside values (not counters or leases). Plain cache_get on an
+  // older host.
+  std::optional<std::string> cache_get_near(std::string_view key, uint32_t max_age_ms) const {
+    if (api_->struct_size < offsetof(bz_host_api, cache_get_near) + sizeof(void*)) return cache_get(key);
+    return read_cache([&](char* buf, size_t cap) {
+      return api_->cache_get_near(host_, to_bz(key), max_age_ms, buf, cap);
+    });
   }
   // true when stored. ttl_s 0 = no expiry.
   bool cache_set(std::string_view key, std::string_view value, uint32_t ttl_s) const {
@@ -376,8 +378,9 @@ class Host {
   template <class Loader>
   Result<std::optional<std::string>> get_or_load(std::string_view key, const CacheOptions& options,
                                                  const bz_request* req, Loader&& loader) const {
-    if (auto stored = cache_get(key)) {
-      if (auto decoded = decode_cached(*stored)) return *decoded;
+    auto first = options.near_max_age_ms > 0 ? cache_get_near(key, options.near_max_age_ms) : cache_get(key);
+    if (first) {
+      if (auto decoded = decode_cached(*first)) return *decoded;
     }
     const std::string lease = "lease:" + std::string(key);
     const bz_status won = api_->cache_add(host_, to_bz(lease), to_bz("1"), options.lease_ttl_s);
@@ -465,6 +468,25 @@ class Host {
   }
 
  private:
+  // One cache read through `get(buf, cap)` (an ABI call answering the value's
+  // length, -1 on a miss), growing the buffer when the value does not fit.
+  template <class Get>
+  static std::optional<std::string> read_cache(Get&& get) {
+    char buf[2048];
+    int64_t n = get(buf, sizeof(buf));
+    if (n < 0) return std::nullopt;
+    if (static_cast<uint64_t>(n) <= sizeof(buf)) return std::string(buf, static_cast<size_t>(n));
+    std::string out(static_cast<size_t>(n), '\0');
+    for (int attempt = 0; attempt < 3; ++attempt) {  // the value may change between calls
+      n = get(out.data(), out.size());
+      if (n < 0) return std::nullopt;
+      bool fits = static_cast<uint64_t>(n) <= out.size();
+      out.resize(static_cast<size_t>(n));
+      if (fits) return out;
+    }
+    return std::nullopt;
+  }
+
   const bz_host_api* api_;
   bz_host* host_;
 };

@@ -42,7 +42,10 @@
 #
 # Environment (defaults in brackets):
 #   DURATION [10s] WARMUP [2s] FLASH_STORM [3s] (whole seconds)  CONNECTIONS [64]
-#   WRK_THREADS [2]  WORKERS [2]  THREADS [16]  NGINX_WORKERS [2]
+#   WRK_THREADS [2]  WORKERS [1]  THREADS [32]  NGINX_WORKERS [2]
+#       (one request worker: write batches and near-cache copies are per
+#       process, and two workers on one shard file take turns on its write
+#       lock and reset each other's page cache; docs/ARCHITECTURE.md)
 #   SKUS [1000] STOCK [1000000000] USERS [1000] DETAIL_ORDERS [5000]
 #   FLASH_QTY [100] MAX_CALLBACKS [300000]
 #   BUILD_DIR [build/ordbench] needs bin/{bazaar-host,bazaarctl,bench_bare_responder}
@@ -57,8 +60,8 @@ WARMUP=${WARMUP:-2s}
 FLASH_STORM=${FLASH_STORM:-3s}
 CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
-WORKERS=${WORKERS:-2}
-THREADS=${THREADS:-16}
+WORKERS=${WORKERS:-1}
+THREADS=${THREADS:-32}
 NGINX_WORKERS=${NGINX_WORKERS:-2}
 SKUS=${SKUS:-1000}
 STOCK=${STOCK:-1000000000}
@@ -240,9 +243,11 @@ host_metrics() {
   M[$n.hist]=$(route_hist "route=\"${M[$n.route]}\"" "$b" "$a")
   local key
   for key in bazaar_db_commits_total bazaar_db_busy_waits_total bazaar_db_busy_timeouts_total \
-             bazaar_events_published_total bazaar_worker_crashes_total bazaar_storage_wal_syncs_total; do
+             bazaar_events_published_total bazaar_worker_crashes_total bazaar_storage_wal_syncs_total \
+             bazaar_storage_batched_txns_total; do
     M[$n.$key]=$(($(mval "$a" "$key") - $(mval "$b" "$key")))
   done
+  M[$n.near]=$(($(mval "$a" bazaar_cache_near_requests_total 'result="hit"') - $(mval "$b" bazaar_cache_near_requests_total 'result="hit"')))
   M[$n.hit]=$(($(mval "$a" bazaar_cache_requests_total 'op="get",result="hit"') - $(mval "$b" bazaar_cache_requests_total 'op="get",result="hit"')))
   M[$n.miss]=$(($(mval "$a" bazaar_cache_requests_total 'op="get",result="miss"') - $(mval "$b" bazaar_cache_requests_total 'op="get",result="miss"')))
   M[$n.cerr]=$(($(mval "$a" bazaar_cache_requests_total 'result="error"') - $(mval "$b" bazaar_cache_requests_total 'result="error"')))
@@ -449,13 +454,13 @@ cat <<EOF
 
 Host \`/metrics\` over each measured run (dispatcher histogram of the route: bucket upper bounds, not FastCGI I/O or queueing):
 
-| scenario | route | host answers by status | dispatcher p50 / p99 ms, mean µs | commits (per answer) | WAL syncs (per answer) | busy waits / time-outs | cache get hit / miss / errors | events published |
-|---|---|---|---|---:|---:|---|---|---:|
+| scenario | route | host answers by status | dispatcher p50 / p99 ms, mean µs | commits (per answer) | transactions batched into them | WAL syncs (per answer) | busy waits / time-outs | near-cache hits; memcached get hit / miss / errors | events published |
+|---|---|---|---|---:|---:|---:|---|---|---:|
 EOF
 per_answer() { if [[ $1 == n/a ]]; then echo n/a; else echo "$1 ($(calc "$1 / ($2 > 0 ? $2 : 1)"))"; fi; }
 for n in "${names[@]}"; do
   read -r h50 h99 hmean hcount <<<"${M[$n.hist]}"
-  echo "| $n | \`${M[$n.route]}\` | ${M[$n.statuses]} | ≤ $h50 / ≤ $h99, $hmean | $(per_answer "${M[$n.bazaar_db_commits_total]}" "${hcount:-0}") | $(per_answer "${M[$n.wal]}" "${hcount:-0}") | ${M[$n.bazaar_db_busy_waits_total]} / ${M[$n.bazaar_db_busy_timeouts_total]} | ${M[$n.hit]} / ${M[$n.miss]} / ${M[$n.cerr]} | ${M[$n.bazaar_events_published_total]} |"
+  echo "| $n | \`${M[$n.route]}\` | ${M[$n.statuses]} | ≤ $h50 / ≤ $h99, $hmean | $(per_answer "${M[$n.bazaar_db_commits_total]}" "${hcount:-0}") | ${M[$n.bazaar_storage_batched_txns_total]} | $(per_answer "${M[$n.wal]}" "${hcount:-0}") | ${M[$n.bazaar_db_busy_waits_total]} / ${M[$n.bazaar_db_busy_timeouts_total]} | ${M[$n.near]}; ${M[$n.hit]} / ${M[$n.miss]} / ${M[$n.cerr]} | ${M[$n.bazaar_events_published_total]} |"
 done
 for n in create hot callback; do
   read -r _ _ hmean _ <<<"${M[$n.hist]}"

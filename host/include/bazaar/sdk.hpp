@@ -472,7 +472,7 @@ class Host {
   // length, -1 on a miss), growing the buffer when the value does not fit.
   template <class Get>
   static std::optional<std::string> read_cache(Get&& get) {
-    char buf[2048];
+    char buf[16384];  // a first page of 20 orders fits: one call, not a retry
     int64_t n = get(buf, sizeof(buf));
     if (n < 0) return std::nullopt;
     if (static_cast<uint64_t>(n) <= sizeof(buf)) return std::string(buf, static_cast<size_t>(n));

@@ -97,6 +97,12 @@ uint32_t txn_shard(bz_txn* txn) { return txn->shard; }
 static sqlite3_stmt* raw(bz_stmt* stmt) { return reinterpret_cast<sqlite3_stmt*>(stmt); }
 
 bz_status stmt_prepare(bz_txn* txn, bz_str sql, bz_stmt** out, char* err, size_t err_len) {
+  if (is_transaction_control(sv(sql))) {
+    *out = nullptr;
+    copy_error(err, err_len, "transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) "
+                             "belongs to the host: use commit() and rollback()");
+    return BZ_INVALID_ARGUMENT;
+  }
   auto stmt = txn->db().prepare(sv(sql));
   if (!stmt.ok()) {
     *out = nullptr;

@@ -1,5 +1,8 @@
 #include "transaction.h"
 
+#include <cctype>
+#include <string>
+
 namespace bazaar::host {
 
 Result<Transaction> Transaction::begin(Database& db, TxnMode mode) {
@@ -34,6 +37,29 @@ void Transaction::rollback() {
   open_ = false;
   db_->reset_statements();
   (void)db_->run_cached("ROLLBACK");
+}
+
+bool is_transaction_control(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {  // blanks and comments before the first word
+    if (std::isspace(static_cast<unsigned char>(sql[i])) != 0) {
+      ++i;
+    } else if (sql.compare(i, 2, "--") == 0) {
+      size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (sql.compare(i, 2, "/*") == 0) {
+      size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  size_t end = i;
+  while (end < sql.size() && std::isalpha(static_cast<unsigned char>(sql[end])) != 0) ++end;
+  std::string word;
+  for (char c : sql.substr(i, end - i)) word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word == "BEGIN" || word == "COMMIT" || word == "END" || word == "ROLLBACK" ||
+         word == "SAVEPOINT" || word == "RELEASE";
 }
 
 }  // namespace bazaar::host

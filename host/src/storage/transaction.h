@@ -18,6 +18,8 @@
 
 #include <bazaar/result.hpp>
 
+#include <string_view>
+
 #include "database.h"
 
 namespace bazaar::host {
@@ -44,5 +46,12 @@ class Transaction {
   Database* db_;
   bool open_;
 };
+
+// True when `sql` (its first statement, after blanks and comments) is
+// transaction control: BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT or RELEASE.
+// Plugins may not run those: the host owns every transaction's bounds, and a
+// plugin's COMMIT inside a write batch (write_batcher.h) would commit the
+// other members' work half-way.
+bool is_transaction_control(std::string_view sql);
 
 }  // namespace bazaar::host

@@ -185,5 +185,18 @@ TEST_F(TransactionTest, CommitSucceedsWithAStatementLeftMidResult) {
   EXPECT_EQ(rows(*open()), 3);
 }
 
+TEST(TransactionControlTest, RecognisesWhatOnlyTheHostMayRun) {
+  for (const char* sql : {"BEGIN", "begin immediate", "  COMMIT;", "end transaction", "ROLLBACK",
+                          "rollback to x", "SAVEPOINT x", "release bz_member",
+                          "-- a comment\n  Commit", "/* c */ BEGIN", "\n\tRELEASE x"}) {
+    EXPECT_TRUE(is_transaction_control(sql)) << sql;
+  }
+  for (const char* sql : {"SELECT 1", "INSERT INTO t VALUES (1)", "UPDATE t SET v = 1",
+                          "WITH x AS (SELECT 1) SELECT * FROM x", "", "-- only a comment",
+                          "BEGINNING", "SELECT 'COMMIT'", "/* COMMIT */ SELECT 1"}) {
+    EXPECT_FALSE(is_transaction_control(sql)) << sql;
+  }
+}
+
 }  // namespace
 }  // namespace bazaar::host

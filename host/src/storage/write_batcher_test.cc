@@ -93,7 +93,10 @@ TEST_F(WriteBatcherTest, ConcurrentMembersNeverOversellAndShareCommits) {
 }
 
 TEST_F(WriteBatcherTest, RolledBackMemberLeavesEarlierMembersOfItsBatch) {
-  WriteBatcher batcher(*pool_, {});
+  WriteBatcherOptions slow_machine_proof;
+  slow_machine_proof.max_batch_age_us = 60'000'000;  // the batch stays open however slow the machine
+  WriteBatcher batcher(*pool_, slow_machine_proof);
+  std::atomic<bool> second_in_batch{false};
   auto first = batcher.join(0);
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(first->db().exec("INSERT INTO sold VALUES (1)").ok());
@@ -101,13 +104,16 @@ TEST_F(WriteBatcherTest, RolledBackMemberLeavesEarlierMembersOfItsBatch) {
     auto member = batcher.join(0);  // queues behind `first`
     ASSERT_TRUE(member.ok()) << member.error().message();
     ASSERT_TRUE(member->db().exec("INSERT INTO sold VALUES (2)").ok());
-    member->rollback();  // only its own row goes; nobody waits, so it ends the batch
+    second_in_batch = true;  // before it leaves: `first` cannot have returned yet if they share a batch
+    member->rollback();      // only its own row goes; nobody waits, so it ends the batch
   });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (batcher.waiters() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
   ASSERT_EQ(batcher.waiters(), 1);
-  // `first` hands the open batch to `second` and returns once the batch committed.
+  // `first` hands the open batch to `second` and returns once the batch
+  // committed, which `second` does as it leaves.
   EXPECT_TRUE(first->commit().ok());
+  EXPECT_TRUE(second_in_batch.load()) << "first committed alone: the two were not one batch";
   second.join();
   EXPECT_EQ(commits_.load(), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM sold WHERE who = 1"), 1);

@@ -65,6 +65,29 @@ TEST(StorageTest, NotesLiveOnTheAuthorsShardAndOnlyTheAuthorReadsThem) {
   EXPECT_EQ(query_file(stack->dir() + file, "SELECT count(*) FROM fx_notes WHERE id = " + id), "1");
 }
 
+// Transaction control is the host's: inside a write batch a plugin's COMMIT
+// would commit the other members' work half-way.
+TEST(StorageTest, APluginCannotEndItsOwnTransaction) {
+  auto stack = Stack::start();
+  ASSERT_NE(stack, nullptr);
+  auto alice = auth(*stack, 4242);
+  HttpResult refused = stack->post("/api/v1/fx/notes/commit-itself", "{}", alice);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("transaction control"), std::string::npos) << refused.body;
+  HttpResult next = stack->post("/api/v1/fx/notes", R"({"text":"after"})", alice);
+  EXPECT_EQ(next.status, 201) << next.body;  // the shard's writes go on
+  long plugin_commits = 0, notes = 0;
+  for (int s = 0; s < 8; ++s) {
+    char file[64];
+    snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
+    plugin_commits += std::stol(query_file(stack->dir() + file,
+        "SELECT count(*) FROM fx_notes WHERE text = 'committed by the plugin'"));
+    notes += std::stol(query_file(stack->dir() + file, "SELECT count(*) FROM fx_notes WHERE user_id = 4242"));
+  }
+  EXPECT_EQ(plugin_commits, 0);
+  EXPECT_EQ(notes, 1);
+}
+
 TEST(StorageTest, BadInputWritesNothing) {
   auto stack = Stack::start();
   ASSERT_NE(stack, nullptr);

@@ -88,6 +88,23 @@ TEST(StorageTest, APluginCannotEndItsOwnTransaction) {
   EXPECT_EQ(notes, 1);
 }
 
+// A bind the statement cannot take fails the statement instead of being ignored.
+TEST(StorageTest, AStatementWithAFailedBindDoesNotRun) {
+  auto stack = Stack::start();
+  ASSERT_NE(stack, nullptr);
+  auto bob = auth(*stack, 4343);
+  HttpResult refused = stack->post("/api/v1/fx/notes/stray-argument", "{}", bob);
+  EXPECT_EQ(refused.status, 500) << refused.body;
+  EXPECT_NE(refused.body.find("BIND_FAILED"), std::string::npos) << refused.body;
+  long written = 0;
+  for (int s = 0; s < 8; ++s) {
+    char file[64];
+    snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
+    written += std::stol(query_file(stack->dir() + file, "SELECT count(*) FROM fx_notes WHERE user_id = 4343"));
+  }
+  EXPECT_EQ(written, 0);
+}
+
 TEST(StorageTest, BadInputWritesNothing) {
   auto stack = Stack::start();
   ASSERT_NE(stack, nullptr);

@@ -51,18 +51,15 @@ class Stmt {
  public:
   Stmt(const bz_host_api* api, bz_stmt* stmt) : api_(api), stmt_(stmt) {}
 
+  // A bind that fails (an index the SQL does not have, or a statement stepped
+  // and not finished: prepare it again instead) is reported by the next step().
   Stmt& bind(int index, int64_t value) {
-    api_->stmt_bind_int64(stmt_, index, value);
-    return *this;
+    return checked(api_->stmt_bind_int64(stmt_, index, value), index);
   }
   Stmt& bind(int index, std::string_view value) {
-    api_->stmt_bind_text(stmt_, index, to_bz(value));
-    return *this;
+    return checked(api_->stmt_bind_text(stmt_, index, to_bz(value)), index);
   }
-  Stmt& bind_null(int index) {
-    api_->stmt_bind_null(stmt_, index);
-    return *this;
-  }
+  Stmt& bind_null(int index) { return checked(api_->stmt_bind_null(stmt_, index), index); }
   // Binds every argument in order, from parameter 1.
   template <class... Args>
   Stmt& bind_all(const Args&... args) {
@@ -73,6 +70,7 @@ class Stmt {
 
   // true: a row is ready; false: done. Constraint violations are CONFLICT.
   Result<bool> step() {
+    if (bind_error_) return *bind_error_;
     char err[256] = {0};
     int rc = api_->stmt_step(stmt_, err, sizeof(err));
     if (rc >= 0) return rc == 1;
@@ -91,6 +89,14 @@ class Stmt {
   bool is_null(int column) const { return api_->stmt_column_is_null(stmt_, column) != 0; }
 
  private:
+  Stmt& checked(bz_status st, int index) {
+    if (st != BZ_OK && !bind_error_) {
+      bind_error_ = Error(BZ_INTERNAL, "BIND_FAILED",
+                          "cannot bind parameter " + std::to_string(index) +
+                              ": no such parameter, or the statement was stepped and not finished");
+    }
+    return *this;
+  }
   void bind_one(int index, int64_t v) { bind(index, v); }
   void bind_one(int index, int v) { bind(index, int64_t{v}); }
   void bind_one(int index, std::string_view v) { bind(index, v); }
@@ -108,6 +114,7 @@ class Stmt {
 
   const bz_host_api* api_;
   bz_stmt* stmt_;
+  std::optional<Error> bind_error_;
 };
 
 // A transaction on one shard (or BZ_SHARD_META), rolled back unless committed.

@@ -40,6 +40,17 @@ std::string query_file(const std::string& path, const std::string& sql) {
   return out;
 }
 
+// A count(*) query summed over the stack's 8 shard files.
+long count_over_shards(const Stack& stack, const std::string& sql) {
+  long total = 0;
+  for (int s = 0; s < 8; ++s) {
+    char file[64];
+    snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
+    total += std::stol(query_file(stack.dir() + file, sql));
+  }
+  return total;
+}
+
 TEST(StorageTest, NotesLiveOnTheAuthorsShardAndOnlyTheAuthorReadsThem) {
   auto stack = Stack::start();
   ASSERT_NE(stack, nullptr);
@@ -76,16 +87,8 @@ TEST(StorageTest, APluginCannotEndItsOwnTransaction) {
   EXPECT_NE(refused.body.find("transaction control"), std::string::npos) << refused.body;
   HttpResult next = stack->post("/api/v1/fx/notes", R"({"text":"after"})", alice);
   EXPECT_EQ(next.status, 201) << next.body;  // the shard's writes go on
-  long plugin_commits = 0, notes = 0;
-  for (int s = 0; s < 8; ++s) {
-    char file[64];
-    snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
-    plugin_commits += std::stol(query_file(stack->dir() + file,
-        "SELECT count(*) FROM fx_notes WHERE text = 'committed by the plugin'"));
-    notes += std::stol(query_file(stack->dir() + file, "SELECT count(*) FROM fx_notes WHERE user_id = 4242"));
-  }
-  EXPECT_EQ(plugin_commits, 0);
-  EXPECT_EQ(notes, 1);
+  EXPECT_EQ(count_over_shards(*stack, "SELECT count(*) FROM fx_notes WHERE text = 'committed by the plugin'"), 0);
+  EXPECT_EQ(count_over_shards(*stack, "SELECT count(*) FROM fx_notes WHERE user_id = 4242"), 1);
 }
 
 // A bind the statement cannot take fails the statement instead of being ignored.
@@ -96,13 +99,7 @@ TEST(StorageTest, AStatementWithAFailedBindDoesNotRun) {
   HttpResult refused = stack->post("/api/v1/fx/notes/stray-argument", "{}", bob);
   EXPECT_EQ(refused.status, 500) << refused.body;
   EXPECT_NE(refused.body.find("BIND_FAILED"), std::string::npos) << refused.body;
-  long written = 0;
-  for (int s = 0; s < 8; ++s) {
-    char file[64];
-    snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
-    written += std::stol(query_file(stack->dir() + file, "SELECT count(*) FROM fx_notes WHERE user_id = 4343"));
-  }
-  EXPECT_EQ(written, 0);
+  EXPECT_EQ(count_over_shards(*stack, "SELECT count(*) FROM fx_notes WHERE user_id = 4343"), 0);
 }
 
 TEST(StorageTest, BadInputWritesNothing) {
@@ -114,13 +111,7 @@ TEST(StorageTest, BadInputWritesNothing) {
   EXPECT_EQ(stack->post("/api/v1/fx/notes", R"({"text":"x")", alice).status, 400);
   EXPECT_EQ(stack->post("/api/v1/fx/notes", json{{"text", std::string(1001, 'x')}}.dump(), alice).status,
             400);
-  long total = 0;
-  for (int s = 0; s < 8; ++s) {
-    char file[64];
-    snprintf(file, sizeof(file), "/data/shard-%03d.db", s);
-    total += std::stol(query_file(stack->dir() + file, "SELECT count(*) FROM fx_notes"));
-  }
-  EXPECT_EQ(total, 0);
+  EXPECT_EQ(count_over_shards(*stack, "SELECT count(*) FROM fx_notes"), 0);
 }
 
 TEST(StorageTest, AcknowledgedWritesSurviveAWorkerKilledMidBurst) {

@@ -14,7 +14,7 @@ VerifiedTokens::Shard& VerifiedTokens::shard_of(std::string_view token) const {
 std::optional<Identity> VerifiedTokens::find(std::string_view token, int64_t now_s) const {
   Shard& shard = shard_of(token);
   std::lock_guard lock(shard.mu);
-  auto it = shard.tokens.find(std::string(token));
+  auto it = shard.tokens.find(token);
   if (it == shard.tokens.end()) return std::nullopt;
   const Identity& id = it->second;
   if (now_s >= id.expires_at_s || now_s < id.not_before_s) return std::nullopt;

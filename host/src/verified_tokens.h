@@ -13,9 +13,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "identity.h"
+#include "string_key_map.h"
 
 namespace bazaar::host {
 
@@ -31,7 +31,7 @@ class VerifiedTokens {
  private:
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<std::string, Identity> tokens;
+    StringKeyMap<Identity> tokens;
   };
   static constexpr size_t kShards = 16;
   Shard& shard_of(std::string_view token) const;

@@ -34,7 +34,7 @@ NearCache::Shard& NearCache::shard_of(std::string_view key) {
   return shards_[(std::hash<std::string_view>{}(key) >> 48) % kShards];
 }
 
-void NearCache::erase(Shard& shard, std::unordered_map<std::string, Entry>::iterator it) {
+void NearCache::erase(Shard& shard, StringKeyMap<Entry>::iterator it) {
   shard.bytes -= it->first.size() + it->second.value.size() + kEntryOverhead;
   shard.oldest_first.erase(it->second.age);
   shard.entries.erase(it);
@@ -49,7 +49,7 @@ std::optional<std::string> NearCache::get(std::string_view key, int64_t max_age_
 std::optional<std::string> NearCache::lookup(std::string_view key, int64_t max_age_ms) {
   Shard& shard = shard_of(key);
   std::lock_guard lock(shard.mu);
-  auto it = shard.entries.find(std::string(key));
+  auto it = shard.entries.find(key);
   if (it == shard.entries.end()) return std::nullopt;
   const bool current = slot_of(key).load() <= it->second.fetched_at;
   const bool young = steady_ms() - it->second.stored_ms <= max_age_ms;
@@ -69,7 +69,7 @@ void NearCache::put(std::string_view key, std::string value, uint64_t fetched_at
   if (slot_of(key).load() > fetched_at) return;
   Shard& shard = shard_of(key);
   std::lock_guard lock(shard.mu);
-  if (auto it = shard.entries.find(std::string(key)); it != shard.entries.end()) erase(shard, it);
+  if (auto it = shard.entries.find(key); it != shard.entries.end()) erase(shard, it);
   while (shard.bytes + cost > max_bytes_per_shard_ && !shard.oldest_first.empty()) {
     erase(shard, shard.entries.find(shard.oldest_first.front()));
   }
@@ -90,7 +90,7 @@ void NearCache::changed(std::string_view key) {
   }
   Shard& shard = shard_of(key);
   std::lock_guard lock(shard.mu);
-  if (auto it = shard.entries.find(std::string(key)); it != shard.entries.end()) erase(shard, it);
+  if (auto it = shard.entries.find(key); it != shard.entries.end()) erase(shard, it);
 }
 
 size_t NearCache::bytes() const {

@@ -30,7 +30,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "string_key_map.h"
 
 namespace bazaar::host {
 
@@ -71,7 +72,7 @@ class NearCache {
   };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<std::string, Entry> entries;
+    StringKeyMap<Entry> entries;
     std::list<std::string> oldest_first;
     size_t bytes = 0;
   };
@@ -80,7 +81,7 @@ class NearCache {
   std::optional<std::string> lookup(std::string_view key, int64_t max_age_ms);
   std::atomic<uint64_t>& slot_of(std::string_view key) const;
   Shard& shard_of(std::string_view key);
-  static void erase(Shard& shard, std::unordered_map<std::string, Entry>::iterator it);
+  static void erase(Shard& shard, StringKeyMap<Entry>::iterator it);
 
   NearStamps stamps_;
   Observer observe_;

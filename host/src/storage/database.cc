@@ -33,6 +33,17 @@ void warn_once(const std::string& path, const std::string& message) {
   std::fprintf(stderr, "bazaar storage: %s: %s\n", path.c_str(), message.c_str());
 }
 
+// Process-wide SQLite settings, applied once before SQLite initialises (the
+// first open). MEMSTATUS off: with it on (SQLite's default), every
+// sqlite3_malloc and sqlite3_free takes one process-wide mutex to keep
+// allocation statistics nobody reads; with 32 request threads in SQLite at
+// once that mutex was contended (futex waits under sqlite3Malloc in the
+// profile of order creation). Later calls are harmless no-ops.
+void configure_sqlite_once() {
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
+}
+
 }  // namespace
 
 Database::Database(sqlite3* db, std::string path, DatabaseOptions options, DatabaseStats stats)
@@ -46,6 +57,7 @@ Database::~Database() {
 Result<std::unique_ptr<Database>> Database::open(const std::string& path,
                                                  const DatabaseOptions& options,
                                                  DatabaseStats stats) {
+  configure_sqlite_once();
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -1,6 +1,7 @@
 #include "events/outbox_relay.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include <zmq.hpp>
 
@@ -18,6 +19,13 @@ constexpr int64_t kBusyWaitMs = 2;
 constexpr int64_t kIdleWaitMinMs = 5;
 constexpr int64_t kIdleWaitMaxMs = 50;
 constexpr uint64_t kUnknown = UINT64_MAX;
+// How often a database's position is saved while its events flow.
+constexpr int64_t kSaveEveryMs = 250;
+
+int64_t mono_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
 }  // namespace
 
 OutboxRelay::OutboxRelay(std::shared_ptr<zmq::context_t> ctx, const std::string& publish_endpoint,
@@ -26,7 +34,7 @@ OutboxRelay::OutboxRelay(std::shared_ptr<zmq::context_t> ctx, const std::string&
       pub_(std::make_unique<zmq::socket_t>(*ctx_, zmq::socket_type::pub)),
       services_(services),
       node_(node),
-      positions_(services.shards->shard_count() + 1, kUnknown),
+      cursors_(services.shards->shard_count() + 1),
       published_(services.metrics->counter("bazaar_events_published_total")),
       lag_(services.metrics->gauge("bazaar_outbox_lag_ms")) {
   pub_->set(zmq::sockopt::sndhwm, 200000);
@@ -34,17 +42,44 @@ OutboxRelay::OutboxRelay(std::shared_ptr<zmq::context_t> ctx, const std::string&
   pub_->connect(publish_endpoint);
 }
 
+// Not saved here: the databases may be closing. The next relay sends again
+// what this one sent since its last save (see the header).
 OutboxRelay::~OutboxRelay() = default;
 
-size_t OutboxRelay::relay(uint32_t shard, uint64_t& position) {
+uint32_t OutboxRelay::shard_at(size_t index, size_t count) {
+  return index + 1 == count ? BZ_SHARD_META : static_cast<uint32_t>(index);
+}
+
+void OutboxRelay::save(Database& db, Cursor& cursor, bool now) {
+  if (cursor.sent == kUnknown || cursor.sent == cursor.saved) return;
+  const int64_t at = mono_ms();
+  if (!now && at - cursor.saved_mono_ms < kSaveEveryMs) return;
+  if (outbox::mark_published(db, cursor.sent).ok()) {
+    cursor.saved = cursor.sent;
+    cursor.saved_mono_ms = at;
+  }
+}
+
+void OutboxRelay::save_all() {
+  for (size_t i = 0; i < cursors_.size(); ++i) {
+    Cursor& cursor = cursors_[i];
+    if (cursor.sent == kUnknown || cursor.sent == cursor.saved) continue;
+    const uint32_t shard = shard_at(i, cursors_.size());
+    auto lease = shard == BZ_SHARD_META ? services_.shards->meta() : services_.shards->shard(shard);
+    if (lease.ok()) save(**lease, cursor, true);
+  }
+}
+
+size_t OutboxRelay::relay(uint32_t shard, Cursor& cursor) {
   auto lease = shard == BZ_SHARD_META ? services_.shards->meta() : services_.shards->shard(shard);
   if (!lease.ok()) return 0;
-  if (position == kUnknown) {
+  if (cursor.sent == kUnknown) {
     auto last = outbox::last_published(**lease);
     if (!last.ok()) return 0;
-    position = *last;
+    cursor.sent = cursor.saved = *last;
+    cursor.saved_mono_ms = mono_ms();
   }
-  auto events = outbox::read_from(**lease, position + 1, kBatch, node_, shard);
+  auto events = outbox::read_from(**lease, cursor.sent + 1, kBatch, node_, shard);
   if (!events.ok() || events->empty()) return 0;
   for (const WireEvent& e : *events) {
     std::string topic = std::string(kEventFramePrefix) + e.topic;
@@ -53,8 +88,8 @@ size_t OutboxRelay::relay(uint32_t shard, uint64_t& position) {
   }
   int64_t age = services_.clock->now_ms() - events->front().created_ms;
   if (age > round_lag_ms_) round_lag_ms_ = age;
-  uint64_t last = events->back().seq;
-  if (outbox::mark_published(**lease, last).ok()) position = last;
+  cursor.sent = events->back().seq;
+  save(**lease, cursor, false);
   published_.add(events->size());
   return events->size();
 }
@@ -62,11 +97,9 @@ size_t OutboxRelay::relay(uint32_t shard, uint64_t& position) {
 int64_t OutboxRelay::run_once() {
   size_t sent = 0;
   round_lag_ms_ = 0;
-  for (uint32_t i = 0; i < positions_.size(); ++i) {
-    uint32_t shard = i + 1 == positions_.size() ? BZ_SHARD_META : i;
-    sent += relay(shard, positions_[i]);
-  }
+  for (size_t i = 0; i < cursors_.size(); ++i) sent += relay(shard_at(i, cursors_.size()), cursors_[i]);
   lag_.set(round_lag_ms_);
+  if (sent == 0) save_all();  // caught up: nothing to wait for
   if (sent > 0) {
     idle_wait_ms_ = kIdleWaitMinMs;
     return kBusyWaitMs;

@@ -3,6 +3,15 @@
 // Publishing is best effort (PUB/SUB drops at the high-water mark and for late
 // joiners); consumers close any hole by replay, so "published" only means
 // "sent once", never "delivered".
+//
+// The position is saved at most every kSaveEveryMs per database while events
+// flow, and at once when a round finds nothing new. Saving it after every
+// round was a durable write transaction per database every few milliseconds:
+// each took the shard's write lock from the request workers, synced the WAL
+// and emptied their page caches (docs/ARCHITECTURE.md, "Outbox relay"). After
+// a crash the relay sends again what it sent since the last save, at most
+// that long of events: delivery was at-least-once already, and consumers
+// apply an event once by its id (the inbox).
 #pragma once
 
 #include <cstdint>
@@ -25,14 +34,24 @@ class OutboxRelay final : public BackgroundTask {
   int64_t run_once() override;
 
  private:
+  struct Cursor {
+    uint64_t sent = UINT64_MAX;   // last seq sent; UINT64_MAX: not read yet
+    uint64_t saved = UINT64_MAX;  // last seq saved in bazaar_outbox_relay
+    int64_t saved_mono_ms = 0;
+  };
   // Publishes up to one batch from one database; returns how many it sent.
-  size_t relay(uint32_t shard, uint64_t& position);
+  size_t relay(uint32_t shard, Cursor& cursor);
+  // Saves the cursor's position in `db` if it moved and (unless `now`) is due.
+  static void save(Database& db, Cursor& cursor, bool now);
+  // Saves every position that moved since its last save.
+  void save_all();
+  static uint32_t shard_at(size_t index, size_t count);
 
   std::shared_ptr<zmq::context_t> ctx_;
   std::unique_ptr<zmq::socket_t> pub_;
   const HostServices& services_;
   uint32_t node_;
-  std::vector<uint64_t> positions_;  // per database (shards, then meta); UINT64_MAX: unknown
+  std::vector<Cursor> cursors_;  // per database: the shards, then meta
   SharedMetrics::Counter published_;
   SharedMetrics::Gauge lag_;  // age of the oldest event sent in the last round
   int64_t round_lag_ms_ = 0;

@@ -8,7 +8,7 @@
 // flow, and at once when a round finds nothing new. Saving it after every
 // round was a durable write transaction per database every few milliseconds:
 // each took the shard's write lock from the request workers, synced the WAL
-// and emptied their page caches (docs/ARCHITECTURE.md, "Outbox relay"). After
+// and emptied their page caches (docs/ARCHITECTURE.md, "Events", 2). After
 // a crash the relay sends again what it sent since the last save, at most
 // that long of events: delivery was at-least-once already, and consumers
 // apply an event once by its id (the inbox).
@@ -46,6 +46,7 @@ class OutboxRelay final : public BackgroundTask {
   // Saves every position that moved since its last save.
   void save_all();
   static uint32_t shard_at(size_t index, size_t count);
+  Result<Lease> lease_of(uint32_t shard) const;
 
   std::shared_ptr<zmq::context_t> ctx_;
   std::unique_ptr<zmq::socket_t> pub_;

@@ -17,6 +17,15 @@ namespace {
 
 using nlohmann::json;
 
+// A stack with the fxev fixture plugin. Durability is the storage test's
+// subject, not this file's: shards sync NORMAL.
+std::unique_ptr<Stack> fxev_stack() {
+  StackOptions options;
+  options.plugins = {"fxev"};
+  options.shard_sync_normal = true;
+  return Stack::start(options);
+}
+
 json stats(const Stack& stack) {
   HttpResult r = stack.get("/api/v1/fxev/stats");
   return r.status == 200 ? json::parse(r.body) : json::object();
@@ -58,10 +67,7 @@ std::map<int64_t, std::vector<int64_t>> application_order(const Stack& stack) {
 }
 
 TEST(EventsTest, TenThousandEventsApplyExactlyOnceInOrderWhileTheConsumerIsKilled) {
-  StackOptions options;
-  options.plugins = {"fxev"};
-  options.shard_sync_normal = true;  // durability is the storage test's subject, not this one's
-  auto stack = Stack::start(options);
+  auto stack = fxev_stack();
   ASSERT_NE(stack, nullptr);
 
   // 100 batches of 100 events over 25 keys (so several per origin shard), from 4 threads.
@@ -125,10 +131,7 @@ int64_t shard_scalar(const Stack& stack, int shard, const char* sql) {
 // The relay saves its position at most every 250 ms while events flow; once
 // it has caught up it saves at once, so a restarted relay sends nothing again.
 TEST(EventsTest, ACaughtUpRelayHasSavedHowFarItGot) {
-  StackOptions options;
-  options.plugins = {"fxev"};
-  options.shard_sync_normal = true;
-  auto stack = Stack::start(options);
+  auto stack = fxev_stack();
   ASSERT_NE(stack, nullptr);
   for (int key = 0; key < 16; ++key) ASSERT_TRUE(publish(*stack, "fxev.tick.", 50, key));
   ASSERT_TRUE(eventually([&] { return applied(*stack) == 800; }, 60000)) << applied(*stack);
@@ -145,10 +148,7 @@ TEST(EventsTest, ACaughtUpRelayHasSavedHowFarItGot) {
 }
 
 TEST(EventsTest, ALateConsumerCatchesUpByReplay) {
-  StackOptions options;
-  options.plugins = {"fxev"};
-  options.shard_sync_normal = true;
-  auto stack = Stack::start(options);
+  auto stack = fxev_stack();
   ASSERT_NE(stack, nullptr);
   for (int key = 0; key < 5; ++key) ASSERT_TRUE(publish(*stack, "fxev.tick.", 100, key));
   ASSERT_TRUE(eventually([&] { return applied(*stack) == 500; }, 60000));
@@ -168,10 +168,7 @@ TEST(EventsTest, ALateConsumerCatchesUpByReplay) {
 }
 
 TEST(EventsTest, APrefixSubscriptionNeverSeesALongerTopicName) {
-  StackOptions options;
-  options.plugins = {"fxev"};
-  options.shard_sync_normal = true;
-  auto stack = Stack::start(options);
+  auto stack = fxev_stack();
   ASSERT_NE(stack, nullptr);
   // Same key, so one origin: the m12 events come before the m1 ones in its sequence.
   ASSERT_TRUE(publish(*stack, "m12.x.", 5, 9));
@@ -188,24 +185,10 @@ TEST(EventsTest, APrefixSubscriptionNeverSeesALongerTopicName) {
 }
 
 TEST(EventsTest, ASignalReachesEveryWorker) {
-  StackOptions options;
-  options.plugins = {"fxev"};
-  options.shard_sync_normal = true;
-  auto stack = Stack::start(options);  // 2 request workers + 1 background worker
+  auto stack = fxev_stack();  // 2 request workers + 1 background worker
   ASSERT_NE(stack, nullptr);
   auto workers_that_heard = [&] {
-    sqlite3* db = nullptr;
-    sqlite3_open_v2((stack->dir() + "/data/shard-000.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* stmt = nullptr;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(db, "SELECT count(DISTINCT pid) FROM fxev_signals WHERE topic = 'fxev.cfg.rules.'",
-                           -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      n = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return n;
+    return shard_scalar(*stack, 0, "SELECT count(DISTINCT pid) FROM fxev_signals WHERE topic = 'fxev.cfg.rules.'");
   };
   // Signals are best effort (a subscriber still connecting misses one), so the
   // sender repeats the hint until every worker has acted on it, as a real

@@ -38,7 +38,8 @@ void warn_once(const std::string& path, const std::string& message) {
 // sqlite3_malloc and sqlite3_free takes one process-wide mutex to keep
 // allocation statistics nobody reads; with 32 request threads in SQLite at
 // once that mutex was contended (futex waits under sqlite3Malloc in the
-// profile of order creation). Later calls are harmless no-ops.
+// profile of order creation). If something initialised SQLite before the
+// first open, the call is refused (SQLITE_MISUSE) and changes nothing.
 void configure_sqlite_once() {
   static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)configured;

@@ -34,6 +34,8 @@ int64_t mono_ms() {
 
 }  // namespace
 
+static_assert(ShardSet::kMeta == BZ_SHARD_META, "ShardSet::database() names meta as the ABI does");
+
 bz_status txn_begin(bz_host* host, const bz_request* req, uint32_t shard, bz_txn_mode mode,
                     bz_txn** out, char* err, size_t err_len) {
   *out = nullptr;
@@ -62,7 +64,7 @@ bz_status txn_begin(bz_host* host, const bz_request* req, uint32_t shard, bz_txn
     if (!member.ok()) return fail(member.error());
     txn->member.emplace(std::move(*member));
   } else {
-    auto lease = shard == BZ_SHARD_META ? shards->meta() : shards->shard(shard);
+    auto lease = shards->database(shard);
     if (!lease.ok()) return fail(lease.error());
     if (deadline_mono > 0) (*lease)->set_deadline(deadline_mono);
     auto begun = Transaction::begin(**lease, mode == BZ_TXN_WRITE ? TxnMode::kWrite : TxnMode::kRead);

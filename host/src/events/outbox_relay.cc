@@ -64,17 +64,13 @@ void OutboxRelay::save_all() {
   for (size_t i = 0; i < cursors_.size(); ++i) {
     Cursor& cursor = cursors_[i];
     if (cursor.sent == kUnknown || cursor.sent == cursor.saved) continue;
-    auto lease = lease_of(shard_at(i, cursors_.size()));
+    auto lease = services_.shards->database(shard_at(i, cursors_.size()));
     if (lease.ok()) save(**lease, cursor, true);
   }
 }
 
-Result<Lease> OutboxRelay::lease_of(uint32_t shard) const {
-  return shard == BZ_SHARD_META ? services_.shards->meta() : services_.shards->shard(shard);
-}
-
 size_t OutboxRelay::relay(uint32_t shard, Cursor& cursor) {
-  auto lease = lease_of(shard);
+  auto lease = services_.shards->database(shard);
   if (!lease.ok()) return 0;
   if (cursor.sent == kUnknown) {
     auto last = outbox::last_published(**lease);

@@ -46,7 +46,6 @@ class OutboxRelay final : public BackgroundTask {
   // Saves every position that moved since its last save.
   void save_all();
   static uint32_t shard_at(size_t index, size_t count);
-  Result<Lease> lease_of(uint32_t shard) const;
 
   std::shared_ptr<zmq::context_t> ctx_;
   std::unique_ptr<zmq::socket_t> pub_;

@@ -59,7 +59,7 @@ int64_t ReplayServer::run_once() {
     return 0;
   }
   uint32_t origin = static_cast<uint32_t>(shard);
-  auto lease = origin == BZ_SHARD_META ? services_.shards->meta() : services_.shards->shard(origin);
+  auto lease = services_.shards->database(origin);
   reply.emplace_back(request[0].data(), request[0].size());
   if (!lease.ok()) {
     reply.emplace_back(std::string_view("error"));

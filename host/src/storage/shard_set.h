@@ -79,8 +79,12 @@ class ShardSet {
   // Stable mapping of a key (user, SKU or group id) to a shard.
   uint32_t shard_of(uint64_t key) const;
 
+  static constexpr uint32_t kMeta = 0xFFFFFFFFu;  // = BZ_SHARD_META of the plugin ABI
+
   Result<Lease> shard(uint32_t index);
   Result<Lease> meta();
+  // Shard `index`, or meta for kMeta: how events, timers and plugins name a database.
+  Result<Lease> database(uint32_t index) { return index == kMeta ? meta() : shard(index); }
   // The write batch of a shard (write_batcher.h), or null when batching is off.
   WriteBatcher* writer(uint32_t index);
   // Every database: the shards in order, then meta (migrations, integrity checks).

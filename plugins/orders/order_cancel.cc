@@ -39,6 +39,9 @@ Result<Reply> OrderCancel::cancel(const Request& req) {
   if (!*moved) {
     return bazaar::conflict("ORDER_NOT_CANCELLABLE", "only an unpaid order can be cancelled; it is " + order.status);
   }
+  // Orders created before the timer moved to the first reservation's shard
+  // have it here; for the others it fires, finds the order cancelled and
+  // does nothing.
   if (auto timer = txn->cancel_timer("payment_timeout", id_text(order.id)); !timer.ok()) return timer.error();
   if (Status s = Settlement::schedule(*txn, order.id, now); !s.ok()) return s.error();
   if (Status s = txn->publish("order.cancelled.", {{"order_id", id_text(order.id)},

@@ -1,10 +1,13 @@
 #include "order_create.h"
 
 #include "order_store.h"
+#include "settlement.h"
 
 #include <atomic>
 #include <csignal>
 #include <set>
+
+#include <unistd.h>
 
 namespace orders {
 
@@ -41,12 +44,19 @@ Status check_address(const Json& address) {
   return bazaar::ok_status();
 }
 
-// Test builds only: `X-Bazaar-Failpoint: orders.create.after_commit` kills
-// the worker right after the order committed, before the answer is sent.
-void failpoint_after_commit([[maybe_unused]] const Request& req) {
+// Test builds only. `X-Bazaar-Failpoint: <name>` kills the worker at that
+// point (orders.create.after_reserve: stock held, no order;
+// orders.create.after_commit: the order committed, no answer sent). For
+// orders.create.hold_before_commit the worker instead waits (at most 30 s)
+// until the file named by `X-Bazaar-Failpoint-Until` exists.
+void failpoint([[maybe_unused]] const Request& req, [[maybe_unused]] std::string_view name) {
 #ifdef BAZAAR_FAILPOINTS
   auto fp = req.header("HTTP_X_BAZAAR_FAILPOINT");
-  if (fp && *fp == "orders.create.after_commit") std::raise(SIGKILL);
+  if (!fp || *fp != name) return;
+  if (name != "orders.create.hold_before_commit") std::raise(SIGKILL);
+  auto until = req.header("HTTP_X_BAZAAR_FAILPOINT_UNTIL");
+  const std::string path = until ? std::string(*until) : std::string();
+  for (int i = 0; i < 3000 && !path.empty() && access(path.c_str(), F_OK) != 0; ++i) usleep(10'000);
 #endif
 }
 
@@ -124,90 +134,93 @@ Result<Reply> OrderCreation::create(const Request& req) {
 
   const int64_t user = req.identity().subject_id;
   const int64_t now = host_.now_ms();
-  ClaimRequest claim;
-  claim.user_id = user;
-  claim.key = std::string(*key);
+  Attempt attempt;
+  attempt.user_id = user;
+  attempt.key = std::string(*key);
   // The same body, whatever its key order or spacing, hashes the same. Done
   // only past the sold-out gate: the crowd of a sold-out sale never pays for it.
-  claim.request_hash = sha256_hex(input->body.dump());
-  claim.order_id = host_.next_id(host_.shard_of(static_cast<uint64_t>(user)));
-  claim.token = next_token();
-  for (const StockLine& line : input->lines) claim.sku_ids.push_back(line.sku_id);
-  claim.now_ms = now;
-  claim.payment_deadline_ms = now + payment_timeout_ms_;
+  attempt.request_hash = sha256_hex(input->body.dump());
+  attempt.order_id = host_.next_id(host_.shard_of(static_cast<uint64_t>(user)));
+  attempt.token = next_token();
+  for (const StockLine& line : input->lines) attempt.sku_ids.push_back(line.sku_id);
+  attempt.now_ms = now;
+  attempt.payment_deadline_ms = now + payment_timeout_ms_;
 
-  auto outcome = idempotency_.claim(claim, req.raw());
-  if (!outcome.ok()) return outcome.error();
-  switch (outcome->kind) {
-    case ClaimOutcome::Kind::kMismatch:
-      return bazaar::failed_precondition("IDEMPOTENCY_KEY_REUSED",
-                                         "this Idempotency-Key was used with a different body");
-    case ClaimOutcome::Kind::kInFlight:
-      return bazaar::conflict("IDEMPOTENCY_IN_FLIGHT",
-                              "a request with this Idempotency-Key is still in progress; retry shortly");
-    case ClaimOutcome::Kind::kReplay: {
-      host_.count("orders_replayed");
-      Reply reply{outcome->http_status, outcome->response, {}};
-      reply.header("Idempotent-Replayed", "true");
-      return reply;
-    }
-    case ClaimOutcome::Kind::kClaimed:
-      break;
-  }
-  if (outcome->abandoned) {  // a dead attempt's reservations are ours to give back
-    auto restored = stock_.release(outcome->abandoned->order_id, outcome->abandoned->sku_ids, req.raw());
-    if (!restored.ok()) {
-      host_.log(BZ_LOG_WARN, "releasing an abandoned attempt: " + restored.error().message());
-    }
-  }
-  auto answer = run_claimed(req, *input, claim);
-  if (!answer.ok()) {
-    // Nothing of this attempt committed (or it was undone): forget the key.
-    if (Status s = idempotency_.forget(user, claim.key, claim.token, claim.order_id, req.raw()); !s.ok()) {
-      host_.log(BZ_LOG_WARN, "forgetting an idempotency claim: " + s.error().message());
-    }
-  }
+  auto verdict = idempotency_.begin(attempt, req.raw());
+  if (!verdict.ok()) return verdict.error();
+  if (verdict->kind != KeyVerdict::Kind::kProceed) return answer_from_key(*verdict);
+  auto answer = run_attempt(req, *input, attempt);
+  if (!answer.ok()) idempotency_.abandon(attempt);  // nothing of it stands: a retry runs again
   return answer;
 }
 
-Result<Reply> OrderCreation::run_claimed(const Request& req, const CreateOrderRequest& input,
-                                         const ClaimRequest& claim) {
-  Json facts = {{"user_id", id_text(claim.user_id)}, {"item_count", input.lines.size()}};
+Result<Reply> OrderCreation::answer_from_key(const KeyVerdict& verdict) {
+  switch (verdict.kind) {
+    case KeyVerdict::Kind::kMismatch:
+      return bazaar::failed_precondition("IDEMPOTENCY_KEY_REUSED",
+                                         "this Idempotency-Key was used with a different body");
+    case KeyVerdict::Kind::kInFlight:
+      return bazaar::conflict("IDEMPOTENCY_IN_FLIGHT",
+                              "a request with this Idempotency-Key is still in progress; retry shortly");
+    case KeyVerdict::Kind::kReplay: {
+      host_.count("orders_replayed");
+      Reply reply{verdict.http_status, verdict.response, {}};
+      reply.header("Idempotent-Replayed", "true");
+      return reply;
+    }
+    case KeyVerdict::Kind::kProceed:
+      break;
+  }
+  return bazaar::internal_error("no answer for a key that lets the request run");
+}
+
+Result<Reply> OrderCreation::run_attempt(const Request& req, const CreateOrderRequest& input,
+                                         const Attempt& attempt) {
+  Json facts = {{"user_id", id_text(attempt.user_id)}, {"item_count", input.lines.size()}};
   if (Status risk = participants_.risk_check(facts, req.raw()); !risk.ok()) return risk.error();
 
-  auto reservation = stock_.reserve(claim.order_id, claim.user_id, input.lines, input.flash_id, req.raw());
+  // The order's payment_timeout timer commits with the first reservation: held
+  // stock whose order never commits (a worker killed here) is released by it.
+  auto schedule_timeout = [&attempt](bazaar::sdk::Txn& txn) {
+    return Settlement::schedule_payment_timeout(txn, attempt.order_id, attempt.user_id, attempt.sku_ids,
+                                  attempt.payment_deadline_ms);
+  };
+  auto reservation = stock_.reserve(attempt.order_id, attempt.user_id, input.lines, input.flash_id,
+                                    schedule_timeout, req.raw());
   if (!reservation.ok()) {
     if (input.flash_id && reservation.error().code() == "SOLD_OUT") flash_.mark_sold_out(*input.flash_id);
     return reservation.error();
   }
   if (input.flash_id && reservation->flash_remaining == 0) flash_.mark_sold_out(*input.flash_id);
+  failpoint(req, "orders.create.after_reserve");
 
-  auto response = commit_order(req, input, claim, *reservation);
-  if (!response.ok()) {
-    auto restored = stock_.release(claim.order_id, claim.sku_ids, req.raw());
+  auto committed = commit_order(req, input, attempt, *reservation);
+  if (!committed.ok() || committed->kind != KeyVerdict::Kind::kProceed) {
+    auto restored = stock_.release(attempt.order_id, attempt.sku_ids, req.raw());
     if (restored.ok()) {
       for (int64_t flash : *restored) flash_.mark_restocked(flash);
-    } else {  // the payment_timeout timer of the claim releases them later
+    } else {  // the payment_timeout timer releases them later
       host_.log(BZ_LOG_WARN, "releasing after a failed order: " + restored.error().message());
     }
-    return response.error();
+    if (!committed.ok()) return committed.error();
+    return answer_from_key(*committed);  // another attempt with the key committed first
   }
-  failpoint_after_commit(req);
+  failpoint(req, "orders.create.after_commit");
   host_.count("orders_created");
-  return Reply{201, std::move(*response), {}};
+  return Reply{201, std::move(committed->response), {}};
 }
 
-Result<std::string> OrderCreation::commit_order(const Request& req, const CreateOrderRequest& input,
-                                                const ClaimRequest& claim, const Reservation& reservation) {
+Result<KeyVerdict> OrderCreation::commit_order(const Request& req, const CreateOrderRequest& input,
+                                               const Attempt& attempt, const Reservation& reservation) {
   Order order;
-  order.id = claim.order_id;
-  order.user_id = claim.user_id;
+  order.id = attempt.order_id;
+  order.user_id = attempt.user_id;
   order.merchant_id = reservation.lines.front().merchant_id;
   order.status = std::string(kPendingPayment);
   order.address = input.address;
   order.flash_id = input.flash_id;
-  order.payment_deadline_ms = claim.payment_deadline_ms;
-  order.created_ms = order.updated_ms = claim.now_ms;
+  order.payment_deadline_ms = attempt.payment_deadline_ms;
+  order.created_ms = order.updated_ms = attempt.now_ms;
   int line_no = 0;
   for (const PricedLine& line : reservation.lines) {
     if (line.merchant_id != order.merchant_id) {
@@ -226,8 +239,20 @@ Result<std::string> OrderCreation::commit_order(const Request& req, const Create
   }
   order.payable = order.total;
 
+  failpoint(req, "orders.create.hold_before_commit");
   auto txn = host_.begin(host_.shard_of_id(order.id), BZ_TXN_WRITE, req.raw());
   if (!txn.ok()) return txn.error();
+  auto keyed = Idempotency::record(*txn, attempt, 201);
+  if (!keyed.ok()) return keyed.error();
+  if (keyed->kind != KeyVerdict::Kind::kProceed) return keyed;  // rolls back
+  // An attempt slower than its payment deadline finds its stock given back
+  // and its id voided by the time-out: its order must never exist.
+  auto voided = OrderStore::is_voided(*txn, order.id);
+  if (!voided.ok()) return voided.error();
+  if (*voided) {
+    return bazaar::conflict("ATTEMPT_EXPIRED",
+                            "this request outlived its payment deadline and changed nothing; retry");
+  }
   auto tried = participants_.try_all(*txn, order, input.external, req.raw());
   if (!tried.ok()) return tried.error();
   int64_t discount = 0;
@@ -247,9 +272,10 @@ Result<std::string> OrderCreation::commit_order(const Request& req, const Create
       return added.error();
     }
   }
-  std::string response = order_json(order).dump();
-  if (Status s = Idempotency::complete(*txn, claim.user_id, claim.key, claim.token, order.id, 201, response);
-      !s.ok()) {
+  KeyVerdict created;  // kProceed: this attempt's order, answered with `response`
+  created.http_status = 201;
+  created.response = order_json(order).dump();
+  if (Status s = Idempotency::store_answer(*txn, order.id, 201, created.response); !s.ok()) {
     return s.error();
   }
   if (Status s = txn->publish("order.created.", {{"order_id", id_text(order.id)},
@@ -265,7 +291,7 @@ Result<std::string> OrderCreation::commit_order(const Request& req, const Create
   // never cached: nobody could know the id before this commit.)
   txn->delete_after_commit(OrderStore::first_page_key(order.user_id));
   if (Status s = txn->commit(); !s.ok()) return s.error();
-  return response;
+  return created;
 }
 
 }  // namespace orders

@@ -1,8 +1,10 @@
-// POST /api/v1/orders: idempotency claim -> risk check -> stock (Try on the
-// SKU shards) -> one transaction on the user's shard with the order, its
-// items, history, participants (their Try joins it), the idempotency answer
-// and order.created. Any failure after the claim undoes what was tried and
-// forgets the claim, so a retry with the same key runs again.
+// POST /api/v1/orders: the key's verdict (replay, in flight, reused) -> risk
+// check -> stock (Try on the SKU shards; the first shard's transaction also
+// holds the order's payment_timeout timer) -> one transaction on the user's
+// shard with the key's record, the order, its items, history, participants
+// (their Try joins it), the stored answer and order.created. Any failure
+// releases the stock and lifts the attempt's mark, so a retry with the same
+// key runs again.
 #pragma once
 
 #include "flash_sales.h"
@@ -33,10 +35,14 @@ class OrderCreation {
   static Result<CreateOrderRequest> parse(std::string_view body);
 
  private:
-  Result<bazaar::sdk::Reply> run_claimed(const bazaar::sdk::Request& req, const CreateOrderRequest& order,
-                                         const ClaimRequest& claim);
-  Result<std::string> commit_order(const bazaar::sdk::Request& req, const CreateOrderRequest& input,
-                                   const ClaimRequest& claim, const Reservation& reservation);
+  Result<bazaar::sdk::Reply> answer_from_key(const KeyVerdict& verdict);
+  Result<bazaar::sdk::Reply> run_attempt(const bazaar::sdk::Request& req, const CreateOrderRequest& input,
+                                         const Attempt& attempt);
+  // kProceed with the answer when this attempt's order committed; otherwise
+  // what the key says (another attempt committed it first) and nothing
+  // committed.
+  Result<KeyVerdict> commit_order(const bazaar::sdk::Request& req, const CreateOrderRequest& input,
+                                  const Attempt& attempt, const Reservation& reservation);
 
   bazaar::sdk::Host host_;
   const Stock& stock_;

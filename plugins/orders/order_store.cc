@@ -180,4 +180,19 @@ void OrderStore::invalidate_after_commit(Txn& txn, int64_t order_id, int64_t use
   txn.delete_after_commit(first_page_key(user_id));
 }
 
+Status OrderStore::void_id(Txn& txn, int64_t order_id, int64_t now_ms) {
+  auto voided = txn.exec(
+      "INSERT INTO orders_voided (order_id, voided_ms) VALUES (?1, ?2) ON CONFLICT (order_id) DO NOTHING",
+      order_id, now_ms);
+  if (!voided.ok()) return voided.error();
+  return bazaar::ok_status();
+}
+
+Result<bool> OrderStore::is_voided(Txn& txn, int64_t order_id) {
+  auto stmt = txn.prepare("SELECT 1 FROM orders_voided WHERE order_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, order_id);
+  return stmt->step();
+}
+
 }  // namespace orders

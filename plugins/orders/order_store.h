@@ -43,6 +43,12 @@ class OrderStore {
   // Cache keys of an order's detail and of its buyer's first list page, and
   // their deletion once `txn` commits.
   static std::string detail_key(int64_t order_id);
+  // An order id that must never be used: stock was held for it, the order did
+  // not commit by its payment deadline, and the stock is being given back.
+  // Checked by the order's own transaction, so exactly one of the two wins.
+  static Status void_id(Txn& txn, int64_t order_id, int64_t now_ms);
+  static Result<bool> is_voided(Txn& txn, int64_t order_id);
+
   static std::string first_page_key(int64_t user_id);
   static void invalidate_after_commit(Txn& txn, int64_t order_id, int64_t user_id);
 };

@@ -49,6 +49,12 @@ Status Settlement::schedule(Txn& txn, int64_t order_id, int64_t now_ms) {
   return txn.schedule_timer("settle", id_text(order_id), now_ms + kSettleRetryMs);
 }
 
+Status Settlement::schedule_payment_timeout(Txn& txn, int64_t order_id, int64_t user_id,
+                                            const std::vector<int64_t>& sku_ids, int64_t due_ms) {
+  Json payload = {{"user_id", user_id}, {"skus", Idempotency::encode_skus(sku_ids)}};
+  return txn.schedule_timer("payment_timeout", id_text(order_id), due_ms, payload.dump());
+}
+
 Status Settlement::settle(int64_t order_id, const bz_request* req) const {
   const uint32_t shard = host_.shard_of_id(order_id);
   Order order;
@@ -152,14 +158,19 @@ Status Settlement::on_payment_timeout(const bazaar::sdk::Timer& timer) const {
     if (Status s = txn->commit(); !s.ok()) return s;
     return settle(order_id, nullptr);
   }
-  // No order: the attempt that claimed this id died before committing it.
-  // Drop its claim (if it is still the claim's attempt) so that the order
-  // can never commit now, then release what it reserved.
-  auto dropped = txn->exec(
-      "DELETE FROM orders_idempotency WHERE user_id = ?1 AND key = ?2 AND order_id = ?3 "
-      "AND state = 'IN_FLIGHT'",
-      user_id, key, order_id);
-  if (!dropped.ok()) return dropped.error();
+  // No order: the attempt that reserved for this id ended (or is still stuck)
+  // before committing it. Void the id first, in this transaction, so that the
+  // order can never commit now; then the stock is ours to release. A timer of
+  // the earlier claim-first creation (scheduled on this shard with a `key`)
+  // also drops its claim if that is still IN_FLIGHT.
+  if (Status s = OrderStore::void_id(*txn, order_id, now); !s.ok()) return s;
+  if (!key.empty()) {
+    auto dropped = txn->exec(
+        "DELETE FROM orders_idempotency WHERE user_id = ?1 AND key = ?2 AND order_id = ?3 "
+        "AND state = 'IN_FLIGHT'",
+        user_id, key, order_id);
+    if (!dropped.ok()) return dropped.error();
+  }
   if (Status s = txn->commit(); !s.ok()) return s;
   auto restored = stock_.release(order_id, skus, nullptr);
   if (!restored.ok()) return restored.error();

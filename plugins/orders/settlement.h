@@ -22,8 +22,13 @@ class Settlement {
   // Settles now (after that transaction committed). Errors are left to the timer.
   Status settle(int64_t order_id, const bz_request* req) const;
 
-  // Timer handlers: `settle` and `payment_timeout` (cancel an unpaid order
-  // past its deadline, or abandon a claim whose order never committed).
+  // Call in the transaction of the order's first reservation: at `due_ms` an
+  // unpaid order is cancelled, and stock held for an order that never
+  // committed is given back (its id voided first, so it never can).
+  static Status schedule_payment_timeout(bazaar::sdk::Txn& txn, int64_t order_id, int64_t user_id,
+                                         const std::vector<int64_t>& sku_ids, int64_t due_ms);
+
+  // Timer handlers: `settle` and `payment_timeout` (see above).
   Status on_settle_timer(const bazaar::sdk::Timer& timer) const;
   Status on_payment_timeout(const bazaar::sdk::Timer& timer) const;
 

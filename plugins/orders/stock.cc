@@ -129,7 +129,8 @@ std::map<uint32_t, std::vector<int64_t>> by_shard(const bazaar::sdk::Host& host,
 
 Result<Reservation> Stock::reserve(int64_t order_id, int64_t user_id,
                                    const std::vector<StockLine>& lines,
-                                   std::optional<int64_t> flash_id, const bz_request* req) const {
+                                   std::optional<int64_t> flash_id, const FirstShardHook& in_first_txn,
+                                   const bz_request* req) const {
   std::map<uint32_t, std::vector<size_t>> shards;  // ordered: every request locks in one order
   for (size_t i = 0; i < lines.size(); ++i) shards[host_.shard_of_id(lines[i].sku_id)].push_back(i);
   // A sale lives on its SKU's shard: one on another shard is not this SKU's
@@ -158,13 +159,16 @@ Result<Reservation> Stock::reserve(int64_t order_id, int64_t user_id,
       if (!txn.ok()) return txn.error();
       Status s = reserve_on_shard(*txn, order_id, user_id, lines, indexes, flash_id, now, out);
       if (!s.ok()) return s;  // the Txn rolls back as it goes out of scope
+      if (done.empty() && in_first_txn) {
+        if (Status hooked = in_first_txn(*txn); !hooked.ok()) return hooked;
+      }
       return txn->commit();
     }();
     if (!reserved.ok()) {
       if (!done.empty()) {
         auto released = release(order_id, done, req);
         if (!released.ok()) {
-          // The order's payment_timeout timer releases them later (it knows the SKUs).
+          // The first shard's hook (the payment_timeout timer) releases them later.
           host_.log(BZ_LOG_WARN, "releasing a failed reservation: " + released.error().message());
         }
       }

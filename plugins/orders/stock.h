@@ -6,6 +6,7 @@
 
 #include "util.h"
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -33,13 +34,19 @@ class Stock {
  public:
   explicit Stock(bazaar::sdk::Host host) : host_(host) {}
 
+  // Runs inside the first shard's reservation transaction, before it commits:
+  // whatever must exist if and only if stock is held (the timer that releases
+  // it should its order never commit).
+  using FirstShardHook = std::function<Status(bazaar::sdk::Txn&)>;
+
   // Reserves every line for `order_id`: one transaction per SKU shard, in
   // shard order. With `flash_id`, the sale's unit and the buyer's count move
   // in the same transaction as the (single) line's stock. On any failure
   // releases what it already reserved and returns UNKNOWN_SKU (422),
   // SOLD_OUT (409) or a FLASH_SALE_* error.
   Result<Reservation> reserve(int64_t order_id, int64_t user_id, const std::vector<StockLine>& lines,
-                              std::optional<int64_t> flash_id, const bz_request* req) const;
+                              std::optional<int64_t> flash_id, const FirstShardHook& in_first_txn,
+                              const bz_request* req) const;
 
   // Moves this order's RESERVED rows on the shards of `sku_ids`: to sold
   // (confirm) or back to available (release). Idempotent. release() returns

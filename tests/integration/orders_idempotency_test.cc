@@ -99,6 +99,35 @@ TEST_F(OrdersIdempotencyTest, SameKeyTwentyTimesAtOnceIsOneOrder) {
   EXPECT_EQ(c().stock(7, sku).reserved, 1);
 }
 
+// Without a cache the burst above is settled by the key's record alone (the
+// losers reserve, find the key taken at commit, give the stock back and
+// replay). With one, the attempt's mark turns them away before any stock moves.
+TEST_F(OrdersIdempotencyTest, SameKeyAtOnceWithACacheMovesStockOnce) {
+  StackOptions o = options();
+  o.memcached = true;
+  ASSERT_TRUE(start(o));
+  std::string sku = c().create_sku(7, 100);
+  json body = OrdersClient::order_body(sku, 1);
+  std::vector<HttpResult> answers(20);
+  run_concurrently(20, 20, [&](size_t i) { answers[i] = c().create_order(42, body, "cached-burst"); });
+  std::string created;
+  for (const auto& r : answers) {
+    if (r.status == 201) {
+      if (created.empty()) created = r.body;
+      EXPECT_EQ(r.body, created);
+    } else {
+      EXPECT_EQ(r.status, 409) << r.body << r.error;
+      EXPECT_EQ(error_code(r), "IDEMPOTENCY_IN_FLIGHT") << r.body;
+    }
+  }
+  HttpResult retry = c().create_order(42, body, "cached-burst");
+  ASSERT_EQ(retry.status, 201) << retry.body;
+  EXPECT_EQ(retry.headers["idempotent-replayed"], "true");
+  EXPECT_EQ(c().all_orders(42).size(), 1u);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_reservations"), 1)
+      << "only the attempt that ran reserved";
+}
+
 TEST_F(OrdersIdempotencyTest, KeysAreRequiredWellFormedAndPerUser) {
   ASSERT_TRUE(start());
   std::string sku = c().create_sku(7, 100);

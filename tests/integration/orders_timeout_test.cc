@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <thread>
 
 #include "orders_client.h"
 
@@ -187,6 +189,86 @@ TEST_F(OrdersTimeoutTest, DeadlineFollowsTheConfiguredTimeout) {
   EXPECT_EQ(body_json(c().get_order(c().user(42), o["order_id"]))["status"], "CANCELLED");
   EXPECT_EQ(body_json(c().get_order(c().merchant(7), o["order_id"]))["status"], "CANCELLED");
   EXPECT_EQ(c().all_orders(42).at(0)["status"], "CANCELLED");
+}
+
+// Stock is reserved before the order commits. A worker killed in between
+// leaves stock held for an order that does not exist: its key answers "in
+// flight" while the attempt's mark lives, and the order's payment_timeout
+// timer (committed with the reservation) gives the stock back at the deadline.
+TEST_F(OrdersTimeoutTest, StockHeldByAnAttemptKilledBeforeItsOrderComesBackAtTheDeadline) {
+  std::string sku = c().create_sku(7, 10);
+  json body = OrdersClient::order_body(sku, 4);
+  HttpResult killed = c().create_order(42, body, "killed-key",
+                                       {{"X-Bazaar-Failpoint", "orders.create.after_reserve"}});
+  ASSERT_EQ(killed.status, 502) << "is BAZAAR_FAILPOINTS on? " << killed.body;
+  EXPECT_EQ(c().stock(7, sku).reserved, 4) << "held, with no order";
+
+  HttpResult retry;
+  ASSERT_TRUE(eventually([&] {  // the supervisor replaces the killed worker
+    retry = c().create_order(42, body, "killed-key");
+    return retry.status != 502 && retry.status != 503 && retry.status != 0;
+  }, 20000));
+  EXPECT_EQ(retry.status, 409) << retry.body;
+  EXPECT_EQ(error_code(retry), "IDEMPOTENCY_IN_FLIGHT") << retry.body;
+  EXPECT_TRUE(c().all_orders(42).empty());
+
+  // Once the mark is gone (it expires; here the cache is flushed) the key runs again.
+  ASSERT_TRUE(stack_->flush_memcached());
+  HttpResult fresh = c().create_order(42, body, "killed-key");
+  ASSERT_EQ(fresh.status, 201) << fresh.body;
+  EXPECT_EQ(fresh.headers.count("idempotent-replayed"), 0u);
+  json order = body_json(fresh);
+  ASSERT_EQ(body_json(c().pay(order["order_id"], order["payable"], "txn-fresh"))["result"], "APPLIED");
+  EXPECT_TRUE(eventually([&] {
+    Stock s = c().stock(7, sku);
+    return s.sold == 4 && s.reserved == 4;
+  })) << "the dead attempt's units are still held: " << c().stock(7, sku);
+
+  ASSERT_TRUE(c().move_clock(960'000));
+  ASSERT_TRUE(eventually([&] { return c().stock(7, sku).reserved == 0; }, 30000)) << c().stock(7, sku);
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.sold, 4);
+  EXPECT_EQ(s.available, 6);
+  EXPECT_TRUE(s.balanced()) << s;
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_voided"), 1);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_orders"), 1);
+  EXPECT_EQ(c().order_status(order["order_id"]), "PAID");
+  HttpResult replay = c().create_order(42, body, "killed-key");
+  EXPECT_EQ(replay.body, fresh.body);
+}
+
+// An attempt stuck between its reservation and its order past the payment
+// deadline: the time-out voids its order id and releases the stock, and the
+// attempt, when it goes on, can no longer commit. Exactly one of them wins.
+TEST_F(OrdersTimeoutTest, AnAttemptThatOutlivesItsDeadlineNeverCommits) {
+  std::string sku = c().create_sku(7, 10);
+  json body = OrdersClient::order_body(sku, 2);
+  const std::string go = stack_->dir() + "/release-held-attempt";
+  HttpResult held;
+  std::thread attempt([&] {
+    held = c().create_order(42, body, "held-key",
+                            {{"X-Bazaar-Failpoint", "orders.create.hold_before_commit"},
+                             {"X-Bazaar-Failpoint-Until", go}});
+  });
+  bool reserved = eventually([&] { return c().stock(7, sku).reserved == 2; });
+  bool moved = reserved && c().move_clock(960'000);
+  bool released = moved && eventually([&] { return c().stock(7, sku).reserved == 0; }, 30000);
+  std::ofstream(go) << "go\n";
+  attempt.join();
+  ASSERT_TRUE(released) << c().stock(7, sku);
+
+  EXPECT_EQ(held.status, 409) << held.body;
+  EXPECT_EQ(error_code(held), "ATTEMPT_EXPIRED") << held.body;
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_orders"), 0);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_idempotency"), 0);
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.available, 10);
+  EXPECT_TRUE(s.balanced()) << s;
+  // Nothing of it stands: the key runs again.
+  HttpResult retry = c().create_order(42, body, "held-key");
+  EXPECT_EQ(retry.status, 201) << retry.body;
+  EXPECT_EQ(retry.headers.count("idempotent-replayed"), 0u);
+  EXPECT_EQ(c().stock(7, sku).reserved, 2);
 }
 
 }  // namespace

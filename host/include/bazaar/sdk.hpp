@@ -367,6 +367,13 @@ class Host {
   bool cache_add(std::string_view key, std::string_view value, uint32_t ttl_s) const {
     return api_->cache_add(host_, to_bz(key), to_bz(value), ttl_s) == BZ_OK;
   }
+  enum class Added { kStored, kExists, kCacheFailed };
+  // cache_add telling "someone holds the key" apart from "the cache could not
+  // answer" (without a cache configured every add is kStored).
+  Added cache_add_checked(std::string_view key, std::string_view value, uint32_t ttl_s) const {
+    const bz_status s = api_->cache_add(host_, to_bz(key), to_bz(value), ttl_s);
+    return s == BZ_OK ? Added::kStored : s == BZ_CONFLICT ? Added::kExists : Added::kCacheFailed;
+  }
   void cache_delete(std::string_view key) const { api_->cache_delete(host_, to_bz(key)); }
   // The counter after adding delta (created at delta); nullopt when the cache cannot answer.
   std::optional<uint64_t> cache_incr(std::string_view key, uint64_t delta, uint32_t ttl_s) const {

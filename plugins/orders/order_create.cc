@@ -182,8 +182,8 @@ Result<Reply> OrderCreation::run_attempt(const Request& req, const CreateOrderRe
   // The order's payment_timeout timer commits with the first reservation: held
   // stock whose order never commits (a worker killed here) is released by it.
   auto schedule_timeout = [&attempt](bazaar::sdk::Txn& txn) {
-    return Settlement::schedule_payment_timeout(txn, attempt.order_id, attempt.user_id, attempt.sku_ids,
-                                  attempt.payment_deadline_ms);
+    return Settlement::schedule_payment_timeout(txn, attempt.order_id, attempt.user_id,
+                                                attempt.sku_ids, attempt.payment_deadline_ms);
   };
   auto reservation = stock_.reserve(attempt.order_id, attempt.user_id, input.lines, input.flash_id,
                                     schedule_timeout, req.raw());

@@ -67,10 +67,16 @@ Result<KeyVerdict> read_verdict(Txn& txn, const Attempt& a) {
 
 Result<KeyVerdict> Idempotency::begin(const Attempt& a, const bz_request* req) const {
   const auto marked = host_.cache_add_checked(attempt_mark(a), id_text(a.token), kAttemptTtlS);
-  auto txn = host_.begin(host_.shard_of(static_cast<uint64_t>(a.user_id)), BZ_TXN_READ, req);
-  if (!txn.ok()) return txn.error();
-  auto verdict = read_verdict(*txn, a);
-  if (!verdict.ok()) return verdict.error();
+  auto verdict = [&]() -> Result<KeyVerdict> {
+    auto txn = host_.begin(host_.shard_of(static_cast<uint64_t>(a.user_id)), BZ_TXN_READ, req);
+    if (!txn.ok()) return txn.error();
+    return read_verdict(*txn, a);
+  }();
+  if (!verdict.ok()) {
+    // A busy shard must not hold the key for the mark's lifetime.
+    if (marked == bazaar::sdk::Host::Added::kStored) abandon(a);
+    return verdict.error();
+  }
   // The mark of an attempt that committed stays until it expires: the record
   // (read after the mark) answers its retries. Without a record, it is running.
   if (verdict->kind == KeyVerdict::Kind::kProceed &&

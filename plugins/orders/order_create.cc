@@ -181,12 +181,17 @@ Result<Reply> OrderCreation::run_attempt(const Request& req, const CreateOrderRe
 
   // The order's payment_timeout timer commits with the first reservation: held
   // stock whose order never commits (a worker killed here) is released by it.
-  auto schedule_timeout = [&attempt](bazaar::sdk::Txn& txn) {
+  // Undoing the reservation takes the timer back with it.
+  Stock::FirstShardHooks timeout;
+  timeout.on_reserve = [&attempt](bazaar::sdk::Txn& txn) {
     return Settlement::schedule_payment_timeout(txn, attempt.order_id, attempt.user_id,
                                                 attempt.sku_ids, attempt.payment_deadline_ms);
   };
+  timeout.on_undo = [&attempt](bazaar::sdk::Txn& txn) {
+    return Settlement::cancel_payment_timeout(txn, attempt.order_id);
+  };
   auto reservation = stock_.reserve(attempt.order_id, attempt.user_id, input.lines, input.flash_id,
-                                    schedule_timeout, req.raw());
+                                    timeout, req.raw());
   if (!reservation.ok()) {
     if (input.flash_id && reservation.error().code() == "SOLD_OUT") flash_.mark_sold_out(*input.flash_id);
     return reservation.error();
@@ -196,11 +201,12 @@ Result<Reply> OrderCreation::run_attempt(const Request& req, const CreateOrderRe
 
   auto committed = commit_order(req, input, attempt, *reservation);
   if (!committed.ok() || committed->kind != KeyVerdict::Kind::kProceed) {
-    auto restored = stock_.release(attempt.order_id, attempt.sku_ids, req.raw());
+    // This attempt's order can never exist now: as if it had not reserved.
+    auto restored = stock_.undo(attempt.order_id, attempt.sku_ids, timeout, req.raw());
     if (restored.ok()) {
       for (int64_t flash : *restored) flash_.mark_restocked(flash);
     } else {  // the payment_timeout timer releases them later
-      host_.log(BZ_LOG_WARN, "releasing after a failed order: " + restored.error().message());
+      host_.log(BZ_LOG_WARN, "undoing the stock of a failed order: " + restored.error().message());
     }
     if (!committed.ok()) return committed.error();
     return answer_from_key(*committed);  // another attempt with the key committed first

@@ -55,6 +55,12 @@ Status Settlement::schedule_payment_timeout(Txn& txn, int64_t order_id, int64_t 
   return txn.schedule_timer("payment_timeout", id_text(order_id), due_ms, payload.dump());
 }
 
+Status Settlement::cancel_payment_timeout(Txn& txn, int64_t order_id) {
+  auto cancelled = txn.cancel_timer("payment_timeout", id_text(order_id));
+  if (!cancelled.ok()) return cancelled.error();
+  return bazaar::ok_status();
+}
+
 Status Settlement::settle(int64_t order_id, const bz_request* req) const {
   const uint32_t shard = host_.shard_of_id(order_id);
   Order order;

@@ -129,7 +129,7 @@ std::map<uint32_t, std::vector<int64_t>> by_shard(const bazaar::sdk::Host& host,
 
 Result<Reservation> Stock::reserve(int64_t order_id, int64_t user_id,
                                    const std::vector<StockLine>& lines,
-                                   std::optional<int64_t> flash_id, const FirstShardHook& in_first_txn,
+                                   std::optional<int64_t> flash_id, const FirstShardHooks& hooks,
                                    const bz_request* req) const {
   std::map<uint32_t, std::vector<size_t>> shards;  // ordered: every request locks in one order
   for (size_t i = 0; i < lines.size(); ++i) shards[host_.shard_of_id(lines[i].sku_id)].push_back(i);
@@ -159,17 +159,17 @@ Result<Reservation> Stock::reserve(int64_t order_id, int64_t user_id,
       if (!txn.ok()) return txn.error();
       Status s = reserve_on_shard(*txn, order_id, user_id, lines, indexes, flash_id, now, out);
       if (!s.ok()) return s;  // the Txn rolls back as it goes out of scope
-      if (done.empty() && in_first_txn) {
-        if (Status hooked = in_first_txn(*txn); !hooked.ok()) return hooked;
+      if (done.empty() && hooks.on_reserve) {
+        if (Status hooked = hooks.on_reserve(*txn); !hooked.ok()) return hooked;
       }
       return txn->commit();
     }();
     if (!reserved.ok()) {
       if (!done.empty()) {
-        auto released = release(order_id, done, req);
-        if (!released.ok()) {
-          // The first shard's hook (the payment_timeout timer) releases them later.
-          host_.log(BZ_LOG_WARN, "releasing a failed reservation: " + released.error().message());
+        auto undone = undo(order_id, done, hooks, req);
+        if (!undone.ok()) {
+          // What on_reserve created (the payment_timeout timer) releases them later.
+          host_.log(BZ_LOG_WARN, "undoing a failed reservation: " + undone.error().message());
         }
       }
       return reserved.error();
@@ -180,19 +180,34 @@ Result<Reservation> Stock::reserve(int64_t order_id, int64_t user_id,
 }
 
 Result<std::vector<int64_t>> Stock::move_reserved(int64_t order_id,
-                                                  const std::vector<int64_t>& sku_ids,
-                                                  bool to_sold, const bz_request* req) const {
+                                                  const std::vector<int64_t>& sku_ids, Move move,
+                                                  const FirstShardHooks* hooks,
+                                                  const bz_request* req) const {
   std::vector<int64_t> flash_restored;
   const int64_t now = host_.now_ms();
-  for (const auto& [shard, skus] : by_shard(host_, sku_ids)) {
+  const bool to_sold = move == Move::kConfirm;
+  const auto shards = by_shard(host_, sku_ids);
+  std::vector<std::pair<uint32_t, std::vector<int64_t>>> order(shards.begin(), shards.end());
+  // An undo ends on the first shard, whose hook removes what releases the
+  // rest: a failure on another shard leaves that in place.
+  if (move == Move::kUndo) std::reverse(order.begin(), order.end());
+  for (const auto& [shard, skus] : order) {
     auto txn = host_.begin(shard, BZ_TXN_WRITE, req);
     if (!txn.ok()) return txn.error();
+    if (hooks != nullptr && hooks->on_undo && shard == shards.begin()->first) {
+      if (Status hooked = hooks->on_undo(*txn); !hooked.ok()) return hooked.error();
+    }
     for (int64_t sku : skus) {
-      auto mark = txn->prepare(  // per SKU: see reserve_on_shard
-          "UPDATE orders_reservations SET state = ?1, updated_ms = ?2 "
-          "WHERE order_id = ?3 AND sku_id = ?4 AND state = 'RESERVED' RETURNING qty, flash_id, user_id");
+      // Per SKU: see reserve_on_shard. An undone reservation leaves no row.
+      auto mark = move == Move::kUndo
+                      ? txn->prepare("DELETE FROM orders_reservations WHERE order_id = ?1 AND sku_id = ?2 "
+                                     "AND state = 'RESERVED' RETURNING qty, flash_id, user_id")
+                      : txn->prepare("UPDATE orders_reservations SET state = ?3, updated_ms = ?4 "
+                                     "WHERE order_id = ?1 AND sku_id = ?2 AND state = 'RESERVED' "
+                                     "RETURNING qty, flash_id, user_id");
       if (!mark.ok()) return mark.error();
-      mark->bind_all(to_sold ? "CONFIRMED" : "RELEASED", now, order_id, sku);
+      mark->bind(1, order_id).bind(2, sku);
+      if (move != Move::kUndo) mark->bind(3, to_sold ? "CONFIRMED" : "RELEASED").bind(4, now);
       auto moved = mark->step();
       if (!moved.ok()) return moved.error();
       if (!*moved) continue;  // never reserved here, or already moved: nothing to do
@@ -228,14 +243,19 @@ Result<std::vector<int64_t>> Stock::move_reserved(int64_t order_id,
 
 Status Stock::confirm(int64_t order_id, const std::vector<int64_t>& sku_ids,
                       const bz_request* req) const {
-  auto moved = move_reserved(order_id, sku_ids, true, req);
+  auto moved = move_reserved(order_id, sku_ids, Move::kConfirm, nullptr, req);
   if (!moved.ok()) return moved.error();
   return bazaar::ok_status();
 }
 
 Result<std::vector<int64_t>> Stock::release(int64_t order_id, const std::vector<int64_t>& sku_ids,
                                             const bz_request* req) const {
-  return move_reserved(order_id, sku_ids, false, req);
+  return move_reserved(order_id, sku_ids, Move::kRelease, nullptr, req);
+}
+
+Result<std::vector<int64_t>> Stock::undo(int64_t order_id, const std::vector<int64_t>& sku_ids,
+                                         const FirstShardHooks& hooks, const bz_request* req) const {
+  return move_reserved(order_id, sku_ids, Move::kUndo, &hooks, req);
 }
 
 Status Stock::restock(std::string_view ref, int64_t sku_id, int64_t qty,

@@ -34,19 +34,30 @@ class Stock {
  public:
   explicit Stock(bazaar::sdk::Host host) : host_(host) {}
 
-  // Runs inside the first shard's reservation transaction, before it commits:
-  // whatever must exist if and only if stock is held (the timer that releases
-  // it should its order never commit).
-  using FirstShardHook = std::function<Status(bazaar::sdk::Txn&)>;
+  // What must exist if and only if stock is held for an attempt (the timer
+  // that releases it should its order never commit): `on_reserve` runs inside
+  // the first shard's reservation transaction, `on_undo` inside the first
+  // shard's transaction of undo(). The first shard is the lowest one of the
+  // order's SKUs, for both.
+  struct FirstShardHooks {
+    std::function<Status(bazaar::sdk::Txn&)> on_reserve;
+    std::function<Status(bazaar::sdk::Txn&)> on_undo;
+  };
 
   // Reserves every line for `order_id`: one transaction per SKU shard, in
   // shard order. With `flash_id`, the sale's unit and the buyer's count move
   // in the same transaction as the (single) line's stock. On any failure
-  // releases what it already reserved and returns UNKNOWN_SKU (422),
+  // undoes what it already reserved and returns UNKNOWN_SKU (422),
   // SOLD_OUT (409) or a FLASH_SALE_* error.
   Result<Reservation> reserve(int64_t order_id, int64_t user_id, const std::vector<StockLine>& lines,
-                              std::optional<int64_t> flash_id, const FirstShardHook& in_first_txn,
+                              std::optional<int64_t> flash_id, const FirstShardHooks& hooks,
                               const bz_request* req) const;
+  // Takes back the reservations of an attempt whose order will never exist
+  // (its own transaction failed or lost the key): deletes its RESERVED rows
+  // with the counters, as if it had never reserved. Idempotent. Returns the
+  // flash sales that got units back.
+  Result<std::vector<int64_t>> undo(int64_t order_id, const std::vector<int64_t>& sku_ids,
+                                    const FirstShardHooks& hooks, const bz_request* req) const;
 
   // Moves this order's RESERVED rows on the shards of `sku_ids`: to sold
   // (confirm) or back to available (release). Idempotent. release() returns
@@ -60,8 +71,10 @@ class Stock {
   Status restock(std::string_view ref, int64_t sku_id, int64_t qty, const bz_request* req) const;
 
  private:
+  enum class Move { kConfirm, kRelease, kUndo };
   Result<std::vector<int64_t>> move_reserved(int64_t order_id, const std::vector<int64_t>& sku_ids,
-                                             bool to_sold, const bz_request* req) const;
+                                             Move move, const FirstShardHooks* hooks,
+                                             const bz_request* req) const;
   bazaar::sdk::Host host_;
 };
 

@@ -116,11 +116,11 @@ TEST_F(OrdersInputTest, MalformedOrdersAreRefusedAndWriteNothing) {
     EXPECT_EQ(s.reserved, 0) << id;
   }
   EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_orders"), 0);
-  // A refusal after the stock's Try (e.g. a participant that is not loaded)
-  // leaves its reservation RELEASED: never a unit held.
-  EXPECT_EQ(sum_over_shards(*stack_,
-                            "SELECT COUNT(*) FROM orders_reservations WHERE state <> 'RELEASED'"),
-            0);
+  // A refusal after the stock's Try (two shops, a participant that is not
+  // loaded) undoes the reservation and its time-out timer: no row at all.
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_reservations"), 0);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM bazaar_timers WHERE plugin = 'orders'"), 0);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_voided"), 0);
   EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_idempotency"), 0);
 
   // The same user still buys normally.

@@ -12,7 +12,7 @@
 //   body is refused; neither touches stock.
 // - `record`, first in the order transaction, inserts the record. Losing that
 //   race (another attempt committed the key first) means the order must not
-//   commit: the caller rolls back, releases its stock and answers as told.
+//   commit: the caller rolls back, undoes its stock and answers as told.
 //
 // Rows of the earlier claim-first creation may still be IN_FLIGHT claims with
 // a lease: one whose lease is live answers 409, one whose lease ran out is

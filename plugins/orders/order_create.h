@@ -3,8 +3,8 @@
 // holds the order's payment_timeout timer) -> one transaction on the user's
 // shard with the key's record, the order, its items, history, participants
 // (their Try joins it), the stored answer and order.created. Any failure
-// releases the stock and lifts the attempt's mark, so a retry with the same
-// key runs again.
+// undoes the stock (rows and timer) and lifts the attempt's mark, so a retry
+// with the same key runs again.
 #pragma once
 
 #include "flash_sales.h"

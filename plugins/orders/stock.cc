@@ -187,11 +187,11 @@ Result<std::vector<int64_t>> Stock::move_reserved(int64_t order_id,
   const int64_t now = host_.now_ms();
   const bool to_sold = move == Move::kConfirm;
   const auto shards = by_shard(host_, sku_ids);
-  std::vector<std::pair<uint32_t, std::vector<int64_t>>> order(shards.begin(), shards.end());
+  std::vector<std::pair<uint32_t, std::vector<int64_t>>> steps(shards.begin(), shards.end());
   // An undo ends on the first shard, whose hook removes what releases the
   // rest: a failure on another shard leaves that in place.
-  if (move == Move::kUndo) std::reverse(order.begin(), order.end());
-  for (const auto& [shard, skus] : order) {
+  if (move == Move::kUndo) std::reverse(steps.begin(), steps.end());
+  for (const auto& [shard, skus] : steps) {
     auto txn = host_.begin(shard, BZ_TXN_WRITE, req);
     if (!txn.ok()) return txn.error();
     if (hooks != nullptr && hooks->on_undo && shard == shards.begin()->first) {

@@ -6,7 +6,7 @@
 # build/release), PLUGINS (plugin .so names to install; default "hello") taken from
 # PLUGIN_SOURCE_DIR (default $BUILD_DIR/plugins), WORKERS,
 # THREADS, NGINX_WORKERS, ACCESS_LOG (on|off), TEST_CLOCK (on|off),
-# REQUEST_DEADLINE_MS, TIMER_POLL_MS, SHARD_SYNC (full|normal), SCHEMA_DIR. Used by `make run`, the integration tests and bench/.
+# REQUEST_DEADLINE_MS, TIMER_POLL_MS, EVENT_RETENTION_POLL_MS, SHARD_SYNC (full|normal), SCHEMA_DIR. Used by `make run`, the integration tests and bench/.
 #
 # Cache: MEMCACHED_SERVERS (host:port list for the host; default none), or
 # MEMCACHED=on to start a memcached for this stack on MEMCACHED_PORT (default a
@@ -98,7 +98,7 @@ start)
     THREADS="${THREADS:-16}" REQUEST_DEADLINE_MS="$deadline_ms" MAX_BODY_BYTES=1048576 \
     JWT_SECRET_FILE="$dir/jwt.secret" PAYMENT_SECRET_FILE="$dir/payment.secret" \
     PAYMENT_TIMEOUT_S="${PAYMENT_TIMEOUT_S:-900}" TEST_CLOCK="${TEST_CLOCK:-off}" \
-    TIMER_POLL_MS="${TIMER_POLL_MS:-1000}" \
+    TIMER_POLL_MS="${TIMER_POLL_MS:-1000}" EVENT_RETENTION_POLL_MS="${EVENT_RETENTION_POLL_MS:-60000}" \
     MEMCACHED_SERVERS="$memcached_servers" \
     DATA_DIR="$dir/data" SCHEMA_DIR="${SCHEMA_DIR:-$here/schema}" SHARD_SYNC="${SHARD_SYNC:-full}"
   "$here/scripts/render-conf.sh" "$here/conf/nginx.conf.in" "$dir/nginx.conf" \

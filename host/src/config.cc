@@ -166,6 +166,8 @@ const std::vector<Directive>& directives() {
       {"timer_lease_ms", integer(&HostConfig::timer_lease_ms, 100, 3'600'000)},
       {"timer_backoff_min_ms", integer(&HostConfig::timer_backoff_min_ms, 1, 3'600'000)},
       {"timer_backoff_max_ms", integer(&HostConfig::timer_backoff_max_ms, 1, 86'400'000)},
+      {"event_retention_s", integer(&HostConfig::event_retention_s, 3600, 366LL * 86'400)},
+      {"event_retention_poll_ms", integer(&HostConfig::event_retention_poll_ms, 10, 3'600'000)},
       {"memcached_servers", apply_memcached_servers},
       {"cache_timeout_ms", integer(&HostConfig::cache_timeout_ms, 1, 1000)},
       {"cache_pool_size", small_integer(&HostConfig::cache_pool_size, 1, 1024)},

@@ -58,6 +58,11 @@ struct HostConfig {
   int64_t timer_backoff_min_ms = 1000;
   int64_t timer_backoff_max_ms = 300'000;
 
+  // Events (background worker): outbox and inbox rows are kept this long, then
+  // purged in small batches every event_retention_poll_ms (events/event_retention.h).
+  int64_t event_retention_s = 72 * 3600;
+  int64_t event_retention_poll_ms = 60'000;
+
   // Cache: memcached servers "host:port,host:port"; empty = no cache (every
   // cache call a no-op miss). Time-outs stay in the tens of milliseconds: a
   // cache that answers late is worse than none.

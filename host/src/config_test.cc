@@ -164,7 +164,9 @@ TEST(ConfigTest, BadIntegersAreRefusedWithTheRange) {
         Case{"max_body_bytes = 1023", "max_body_bytes"},
         Case{"max_body_bytes = 99999999999999999999999", "max_body_bytes"},
         Case{"node_id = 256", "node_id"},
-        Case{"crash_loop_threshold = 0", "crash_loop_threshold"}}) {
+        Case{"crash_loop_threshold = 0", "crash_loop_threshold"},
+        Case{"event_retention_s = 3599", "event_retention_s"},
+        Case{"event_retention_poll_ms = 9", "event_retention_poll_ms"}}) {
     auto r = parse(std::string("# leading comment\n") + c.line + "\n");
     expect_error(r, {"bazaar.conf:2:", c.key, "expected an integer from"});
   }
@@ -179,6 +181,11 @@ TEST(ConfigTest, RangeBoundsAreInclusive) {
   auto high = parse("workers = 15\nthreads = 512\nmax_body_bytes = 67108864\n");
   ASSERT_TRUE(high.ok()) << high.error().message();
   EXPECT_EQ(high->max_body_bytes, 64 << 20);
+  auto events = parse("event_retention_s = 3600\nevent_retention_poll_ms = 10\n");
+  ASSERT_TRUE(events.ok()) << events.error().message();
+  EXPECT_EQ(events->event_retention_s, 3600);
+  EXPECT_EQ(events->event_retention_poll_ms, 10);
+  EXPECT_EQ(HostConfig{}.event_retention_s, 72 * 3600) << "the documented default";
 }
 
 TEST(ConfigTest, ListenModeIsOctal) {

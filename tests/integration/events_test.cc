@@ -1,6 +1,8 @@
 // Events over the real bus: outbox -> relay -> master proxy -> consumer with
 // inbox, gap replay and cursors, while the background worker is SIGKILLed.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 #include <signal.h>
 #include <sqlite3.h>
 
@@ -145,6 +147,65 @@ TEST(EventsTest, ACaughtUpRelayHasSavedHowFarItGot) {
                << shard_scalar(*stack, s, "SELECT published_seq FROM bazaar_outbox_relay") << ", last seq " << last;
   }
   EXPECT_GT(shards_with_events, 1);
+}
+
+// Outbox and inbox rows are kept event_retention_s (72 h), then purged by the
+// background worker: every published row but each database's newest one, and
+// every inbox row of an event older than the window plus an hour. Events
+// published afterwards go on with the next seq and are applied as before.
+TEST(EventsTest, EventsOlderThanTheRetentionArePurgedAndSeqsGoOn) {
+  StackOptions options;
+  options.plugins = {"fxev"};
+  options.shard_sync_normal = true;
+  options.test_clock = true;
+  setenv("EVENT_RETENTION_POLL_MS", "50", 1);
+  auto stack = Stack::start(options);
+  unsetenv("EVENT_RETENTION_POLL_MS");
+  ASSERT_NE(stack, nullptr);
+  for (int key = 0; key < 16; ++key) ASSERT_TRUE(publish(*stack, "fxev.tick.", 20, key));
+  ASSERT_TRUE(eventually([&] { return applied(*stack) == 320; }, 60000)) << applied(*stack);
+  auto sum = [&](const char* sql) {
+    int64_t total = 0;
+    for (int s = 0; s < 8; ++s) total += shard_scalar(*stack, s, sql);
+    return total;
+  };
+  std::vector<int64_t> last_seq(8);
+  auto idx = [](int shard) { return static_cast<size_t>(shard); };
+  int shards_with_events = 0;
+  for (int s = 0; s < 8; ++s) {
+    last_seq[idx(s)] = shard_scalar(*stack, s, "SELECT coalesce(max(seq), 0) FROM bazaar_outbox");
+    if (last_seq[idx(s)] > 0) ++shards_with_events;
+  }
+  ASSERT_EQ(sum("SELECT count(*) FROM bazaar_outbox"), 320);
+  const int64_t inbox_rows = sum("SELECT count(*) FROM bazaar_inbox");
+  ASSERT_GT(inbox_rows, 0);
+
+  std::string out;
+  ASSERT_EQ(stack->ctl("clock-offset " + std::to_string(74LL * 3600 * 1000), &out), 0) << out;
+  EXPECT_TRUE(eventually([&] { return sum("SELECT count(*) FROM bazaar_outbox") == shards_with_events; },
+                         30000))
+      << sum("SELECT count(*) FROM bazaar_outbox") << " outbox rows left";
+  EXPECT_TRUE(eventually([&] { return sum("SELECT count(*) FROM bazaar_inbox") == 0; }, 30000))
+      << sum("SELECT count(*) FROM bazaar_inbox") << " inbox rows left";
+  for (int s = 0; s < 8; ++s) {
+    EXPECT_EQ(shard_scalar(*stack, s, "SELECT coalesce(max(seq), 0) FROM bazaar_outbox"), last_seq[idx(s)])
+        << "shard " << s << " keeps its newest row";
+  }
+  HttpResult metrics = stack->get("/metrics");
+  EXPECT_NE(metrics.body.find("bazaar_events_purged_total{table=\"outbox\"} " +
+                              std::to_string(320 - shards_with_events) + "\n"),
+            std::string::npos)
+      << metrics.body;
+
+  for (int key = 0; key < 16; ++key) ASSERT_TRUE(publish(*stack, "fxev.tick.", 1, key));
+  ASSERT_TRUE(eventually([&] { return applied(*stack) == 336; }, 60000)) << applied(*stack);
+  for (int s = 0; s < 8; ++s) {  // the new rows follow the kept one: no seq reused, no gap
+    const std::string after = " FROM bazaar_outbox WHERE seq > " + std::to_string(last_seq[idx(s)]);
+    const int64_t added = shard_scalar(*stack, s, ("SELECT count(*)" + after).c_str());
+    if (added == 0) continue;
+    EXPECT_EQ(shard_scalar(*stack, s, ("SELECT min(seq)" + after).c_str()), last_seq[idx(s)] + 1) << s;
+    EXPECT_EQ(shard_scalar(*stack, s, ("SELECT max(seq)" + after).c_str()), last_seq[idx(s)] + added) << s;
+  }
 }
 
 TEST(EventsTest, ALateConsumerCatchesUpByReplay) {

@@ -3,6 +3,7 @@
 #include <zmq.hpp>
 
 #include "events/event_consumer.h"
+#include "events/event_retention.h"
 #include "events/event_wire.h"
 #include "events/outbox_relay.h"
 #include "events/replay_server.h"
@@ -36,6 +37,8 @@ std::vector<std::unique_ptr<BackgroundTask>> make_background_tasks(const Backgro
   auto zmq_ctx = std::make_shared<zmq::context_t>(1);
   tasks.push_back(std::make_unique<ReplayServer>(zmq_ctx, bus.replay, services, node));
   tasks.push_back(std::make_unique<OutboxRelay>(zmq_ctx, bus.publish, services, node));
+  tasks.push_back(std::make_unique<EventRetention>(services, ctx.config->event_retention_s * 1000,
+                                                   ctx.config->event_retention_poll_ms));
   std::vector<SignalHandler> signal_handlers = signal_handlers_of(*ctx.plugins);
   if (!signal_handlers.empty()) {
     tasks.push_back(std::make_unique<SignalListener>(bus.subscribe, services, std::move(signal_handlers)));

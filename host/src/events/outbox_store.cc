@@ -4,6 +4,9 @@
 
 #include "storage/transaction.h"
 
+#include <string>
+#include <vector>
+
 namespace bazaar::host::outbox {
 namespace {
 
@@ -99,6 +102,65 @@ Result<bool> inbox_record(Database& db, std::string_view consumer, int64_t event
   sqlite3_reset(*stmt);
   if (rc != SQLITE_DONE) return db.error(rc, "inbox record");
   return db.changes() == 1;
+}
+
+Result<int64_t> purge_outbox(Database& db, int64_t cutoff_ms, size_t limit) {
+  auto txn = Transaction::begin(db, TxnMode::kWrite);
+  if (!txn.ok()) return txn.error();
+  // The bound is found among the oldest `limit` rows only (seq order is commit
+  // order, and created_ms follows it), so the statement's work is bounded.
+  auto stmt = db.prepare(
+      "DELETE FROM bazaar_outbox WHERE seq <= min("
+      " (SELECT published_seq FROM bazaar_outbox_relay WHERE id = 1),"
+      " (SELECT max(seq) - 1 FROM bazaar_outbox),"
+      " (SELECT coalesce(max(seq), 0) FROM (SELECT seq, created_ms FROM bazaar_outbox"
+      "   ORDER BY seq LIMIT ?2) WHERE created_ms < ?1))");
+  if (!stmt.ok()) return stmt.error();
+  sqlite3_bind_int64(*stmt, 1, cutoff_ms);
+  sqlite3_bind_int64(*stmt, 2, static_cast<int64_t>(limit));
+  int rc = sqlite3_step(*stmt);
+  sqlite3_reset(*stmt);
+  if (rc != SQLITE_DONE) return db.error(rc, "outbox purge");
+  const int64_t deleted = db.changes();
+  if (Status s = txn->commit(); !s.ok()) return s.error();
+  return deleted;
+}
+
+Result<int64_t> purge_inbox(Database& db, int64_t before_event_id, size_t limit) {
+  auto txn = Transaction::begin(db, TxnMode::kWrite);
+  if (!txn.ok()) return txn.error();
+  // Consumer by consumer (a look-up each on the primary key), oldest first.
+  auto next_consumer = db.prepare(
+      "SELECT consumer FROM bazaar_inbox WHERE consumer > ?1 ORDER BY consumer LIMIT 1");
+  if (!next_consumer.ok()) return next_consumer.error();
+  std::vector<std::string> consumers;
+  std::string after;
+  for (;;) {
+    bind_text(*next_consumer, 1, after);
+    int rc = sqlite3_step(*next_consumer);
+    if (rc == SQLITE_ROW) after = column_text(*next_consumer, 0);
+    sqlite3_reset(*next_consumer);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return db.error(rc, "inbox consumers");
+    consumers.push_back(after);
+  }
+  int64_t deleted = 0;
+  for (const std::string& consumer : consumers) {
+    if (deleted >= static_cast<int64_t>(limit)) break;
+    auto stmt = db.prepare(
+        "DELETE FROM bazaar_inbox WHERE consumer = ?1 AND event_id IN (SELECT event_id FROM "
+        "bazaar_inbox WHERE consumer = ?1 AND event_id < ?2 ORDER BY event_id LIMIT ?3)");
+    if (!stmt.ok()) return stmt.error();
+    bind_text(*stmt, 1, consumer);
+    sqlite3_bind_int64(*stmt, 2, before_event_id);
+    sqlite3_bind_int64(*stmt, 3, static_cast<int64_t>(limit) - deleted);
+    int rc = sqlite3_step(*stmt);
+    sqlite3_reset(*stmt);
+    if (rc != SQLITE_DONE) return db.error(rc, "inbox purge");
+    deleted += db.changes();
+  }
+  if (Status s = txn->commit(); !s.ok()) return s.error();
+  return deleted;
 }
 
 Result<std::vector<std::pair<uint32_t, uint64_t>>> load_cursors(Database& meta,

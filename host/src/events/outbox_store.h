@@ -30,6 +30,14 @@ Status mark_published(Database& db, uint64_t to_inclusive);
 Result<bool> inbox_record(Database& db, std::string_view consumer, int64_t event_id,
                           int64_t now_ms);
 
+// Retention (events/event_retention.h), each in its own write transaction:
+// deletes up to `limit` of the oldest outbox rows created before `cutoff_ms`
+// that the relay has published, never the newest row (the next seq is max + 1);
+// and up to `limit` inbox rows of events whose id is below `before_event_id`.
+// Each returns how many rows it deleted.
+Result<int64_t> purge_outbox(Database& db, int64_t cutoff_ms, size_t limit);
+Result<int64_t> purge_inbox(Database& db, int64_t before_event_id, size_t limit);
+
 // Consumer cursors (meta.db): highest contiguous seq applied per origin.
 Result<std::vector<std::pair<uint32_t, uint64_t>>> load_cursors(Database& meta,
                                                                 std::string_view consumer);

@@ -43,6 +43,11 @@ class IdGenerator {
   static uint32_t node_of(int64_t id) { return static_cast<uint32_t>((id >> 15) & 0xFF); }
   static uint32_t worker_of(int64_t id) { return static_cast<uint32_t>((id >> 5) & 0x1F); }
   static int64_t time_ms_of(int64_t id) { return (id >> 23) + kEpochMs; }
+  // The smallest id of millisecond `unix_ms` (0 before the epoch): every id
+  // made earlier is below it.
+  static int64_t first_id_at(int64_t unix_ms) {
+    return unix_ms > kEpochMs ? (unix_ms - kEpochMs) << 23 : 0;
+  }
 
  private:
   struct ShardState {

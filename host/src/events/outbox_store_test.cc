@@ -2,7 +2,7 @@
 // only published rows older than the cut-off go, never a database's newest
 // outbox row, and each call deletes at most its limit.
 #include "events/outbox_store.h"
-#include "test_support/temp_dir.h"
+#include "test_support/one_shard_node.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -21,26 +21,11 @@ namespace {
 constexpr int64_t kNow = 1'800'000'000'000;
 constexpr int64_t kHour = 3'600'000;
 
-using test_support::TempDir;
-
 class OutboxRetentionTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty()) << "mkdtemp failed";
-    ShardSetOptions options;
-    options.dir = dir_.path();
-    options.shard_count = 1;
-    options.shard_synchronous = Synchronous::kNormal;
-    shards_ = std::make_unique<ShardSet>(options, DatabaseStats{});
-    Status migrated = migrate_node(*shards_, dir_.path() + "/no-schema", {}, kNow);
-    ASSERT_TRUE(migrated.ok()) << migrated.error().message();
-  }
+  void SetUp() override { node_.start(kNow); }
 
-  Lease lease() {
-    auto l = shards_->shard(0);
-    EXPECT_TRUE(l.ok());
-    return std::move(*l);
-  }
+  Lease lease() { return node_.lease(); }
 
   // Appends one event per entry of `created`, in its own transaction.
   void append(const std::vector<int64_t>& created) {
@@ -77,8 +62,7 @@ class OutboxRetentionTest : public ::testing::Test {
     return purged.ok() ? *purged : -1;
   }
 
-  TempDir dir_;
-  std::unique_ptr<ShardSet> shards_;
+  test_support::OneShardNode node_;
 };
 
 TEST_F(OutboxRetentionTest, OnlyPublishedRowsOlderThanTheCutOffGo) {

@@ -1,5 +1,5 @@
 #include "timers/timer_store.h"
-#include "test_support/temp_dir.h"
+#include "test_support/one_shard_node.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -20,26 +20,11 @@ namespace {
 constexpr int64_t kNow = 1'700'000'000'000;
 constexpr int64_t kLease = 60'000;
 
-using test_support::TempDir;
-
 class TimerStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty()) << "mkdtemp failed";
-    ShardSetOptions options;
-    options.dir = dir_.path();
-    options.shard_count = 1;
-    options.shard_synchronous = Synchronous::kNormal;
-    shards_ = std::make_unique<ShardSet>(options, DatabaseStats{});
-    Status migrated = migrate_node(*shards_, dir_.path() + "/no-schema", {}, kNow);
-    ASSERT_TRUE(migrated.ok()) << migrated.error().message();
-  }
+  void SetUp() override { node_.start(kNow); }
 
-  Lease lease() {
-    auto l = shards_->shard(0);
-    EXPECT_TRUE(l.ok());
-    return std::move(*l);
-  }
+  Lease lease() { return node_.lease(); }
 
   // Schedules in its own committed write transaction.
   void schedule(std::string_view key, int64_t due, std::string_view kind = "expire",
@@ -75,8 +60,7 @@ class TimerStoreTest : public ::testing::Test {
     return scalar("SELECT attempt FROM bazaar_timers WHERE key = '" + key + "'");
   }
 
-  TempDir dir_;
-  std::unique_ptr<ShardSet> shards_;
+  test_support::OneShardNode node_;
 };
 
 TEST_F(TimerStoreTest, ScheduleInARolledBackTransactionLeavesNoRow) {
@@ -181,7 +165,7 @@ TEST_F(TimerStoreTest, ConcurrentClaimersNeverShareATimer) {
   for (int i = 0; i < kTimers; ++i) schedule(std::to_string(i), kNow - i);
   std::vector<std::string> got[2];
   auto claimer = [&](int who) {
-    auto l = shards_->shard(0);  // each thread its own connection
+    auto l = node_.shards().shard(0);  // each thread its own connection
     ASSERT_TRUE(l.ok());
     for (int round = 0; round < 1000; ++round) {
       auto claimed = claim_due_timers(**l, kNow, kLease, 7, who + 1);

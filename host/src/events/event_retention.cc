@@ -1,5 +1,7 @@
 #include "events/event_retention.h"
 
+#include <algorithm>
+
 #include "events/outbox_store.h"
 #include "storage/id_generator.h"
 
@@ -35,7 +37,7 @@ int64_t EventRetention::run_once() {
       more = more || *inbox >= static_cast<int64_t>(kBatch);
     }
   }
-  return more ? 0 : period_ms_;
+  return more ? std::min(kCatchUpPauseMs, period_ms_) : period_ms_;
 }
 
 }  // namespace bazaar::host

@@ -9,9 +9,9 @@
 //   event that old is out of the outbox, so nothing can deliver it again.
 //
 // Each round deletes at most kBatch rows per table and database, each batch in
-// its own short write transaction, and goes again at once while a batch came
-// back full: a node that kept years of events catches up without holding a
-// shard's write lock for long.
+// its own short write transaction, and goes again after kCatchUpPauseMs while
+// a batch came back full: a node that kept years of events catches up without
+// holding a shard's write lock for long.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,7 @@ class EventRetention final : public BackgroundTask {
  public:
   static constexpr size_t kBatch = 2000;
   static constexpr int64_t kInboxMarginMs = 3600'000;
+  static constexpr int64_t kCatchUpPauseMs = 20;
 
   // `retention_ms` > 0; a round runs every `period_ms` while nothing is due.
   EventRetention(const HostServices& services, int64_t retention_ms, int64_t period_ms);

@@ -1,4 +1,4 @@
-# bench/lib.sh: helpers shared by bench/run.sh and bench/run-storage.sh.
+# bench/lib.sh: helpers shared by bench/run.sh, bench/run-orders.sh and bench/run-storage.sh.
 # Sourced, not run. Callers define die() first.
 
 free_port() {  # a port nobody listens on, not in $1 (already picked)
@@ -18,6 +18,26 @@ stop_pid() {  # stop_pid PID SIGNAL: signal one process we started, wait, then K
   while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+start_bare_responder() {  # start_bare_responder DIR PORT THREADS: the transport reference
+  # bench_bare_responder (THREADS threads) behind its own nginx (bench/nginx-bare.conf.in)
+  # on 127.0.0.1:PORT, answering GET /api/v1/hello. Sets bare_pid and bare_nginx_pid
+  # for the caller's clean-up; needs BUILD_DIR, NGINX_WORKERS, here and die.
+  local dir=$1 port=$2 threads=$3 sock="$1/run/bare.sock" deadline=$((SECONDS + 10))
+  "$BUILD_DIR/bin/bench_bare_responder" "$sock" "$threads" >>"$dir/log/bare.out" 2>&1 &
+  bare_pid=$!
+  until [[ -S $sock ]]; do
+    kill -0 "$bare_pid" 2>/dev/null || die "bench_bare_responder exited: $(cat "$dir/log/bare.out")"
+    ((SECONDS < deadline)) || die "bench_bare_responder did not create $sock"
+    sleep 0.05
+  done
+  "$here/scripts/render-conf.sh" "$here/bench/nginx-bare.conf.in" "$dir/nginx.conf" \
+    NGINX_USER="$(id -un)" NGINX_WORKERS="$NGINX_WORKERS" RUN_DIR="$dir/run" \
+    LOG_DIR="$dir/log" FCGI_SOCKET="$sock" PORT="$port" CONF_DIR="$here/conf"
+  nginx -p "$dir/run" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/log/nginx.out" 2>&1 &
+  bare_nginx_pid=$!
+  wait_http "http://127.0.0.1:$port/api/v1/hello" "$bare_nginx_pid"
 }
 
 wait_http() {  # wait_http URL PID: until URL answers 200, or PID dies, or 15 s pass

@@ -139,21 +139,7 @@ grep -q '^memcached_servers = 127.0.0.1:[0-9]' "$conf" || die "host has no memca
 grep -q 'access_log off;' "$stack_dir/nginx.conf" || die "nginx access log is not off"
 [[ -s $stack_dir/payment.secret ]] || die "no $stack_dir/payment.secret"
 
-bare_sock="$bare_dir/run/bare.sock"
-"$BUILD_DIR/bin/bench_bare_responder" "$bare_sock" "$((WORKERS * THREADS))" >>"$bare_dir/log/bare.out" 2>&1 &
-bare_pid=$!
-deadline=$((SECONDS + 10))
-until [[ -S $bare_sock ]]; do
-  kill -0 "$bare_pid" 2>/dev/null || die "bench_bare_responder exited: $(cat "$bare_dir/log/bare.out")"
-  ((SECONDS < deadline)) || die "bench_bare_responder did not create $bare_sock"
-  sleep 0.05
-done
-"$here/scripts/render-conf.sh" "$here/bench/nginx-bare.conf.in" "$bare_dir/nginx.conf" \
-  NGINX_USER="$(id -un)" NGINX_WORKERS="$NGINX_WORKERS" RUN_DIR="$bare_dir/run" \
-  LOG_DIR="$bare_dir/log" FCGI_SOCKET="$bare_sock" PORT="$bare_port" CONF_DIR="$here/conf"
-nginx -p "$bare_dir/run" -c "$bare_dir/nginx.conf" -g 'daemon off;' >>"$bare_dir/log/nginx.out" 2>&1 &
-bare_nginx_pid=$!
-wait_http "http://127.0.0.1:$bare_port/api/v1/hello" "$bare_nginx_pid"
+start_bare_responder "$bare_dir" "$bare_port" "$((WORKERS * THREADS))"
 
 url="http://127.0.0.1:$stack_port"
 metrics_url="$url/metrics"

@@ -114,22 +114,7 @@ grep -q '^access_log = off' "$stack_dir/bazaar.conf" || die "host access log is 
 grep -q 'access_log off;' "$stack_dir/nginx.conf" || die "nginx access log is not off"
 
 # --- start: bare responder and its nginx ------------------------------------
-bare_threads=$((WORKERS * THREADS))
-bare_sock="$bare_dir/run/bare.sock"
-"$BUILD_DIR/bin/bench_bare_responder" "$bare_sock" "$bare_threads" >>"$bare_dir/log/bare.out" 2>&1 &
-bare_pid=$!
-deadline=$((SECONDS + 10))
-until [[ -S $bare_sock ]]; do
-  kill -0 "$bare_pid" 2>/dev/null || die "bench_bare_responder exited: $(cat "$bare_dir/log/bare.out")"
-  ((SECONDS < deadline)) || die "bench_bare_responder did not create $bare_sock"
-  sleep 0.05
-done
-"$here/scripts/render-conf.sh" "$here/bench/nginx-bare.conf.in" "$bare_dir/nginx.conf" \
-  NGINX_USER="$(id -un)" NGINX_WORKERS="$NGINX_WORKERS" RUN_DIR="$bare_dir/run" \
-  LOG_DIR="$bare_dir/log" FCGI_SOCKET="$bare_sock" PORT="$bare_port" CONF_DIR="$here/conf"
-nginx -p "$bare_dir/run" -c "$bare_dir/nginx.conf" -g 'daemon off;' >>"$bare_dir/log/nginx.out" 2>&1 &
-bare_nginx_pid=$!
-wait_http "http://127.0.0.1:$bare_port/api/v1/hello" "$bare_nginx_pid"
+start_bare_responder "$bare_dir" "$bare_port" "$((WORKERS * THREADS))"
 
 nginx_url="http://127.0.0.1:$stack_port/nginx-ping"
 host_url="http://127.0.0.1:$stack_port/api/v1/hello"
@@ -210,7 +195,7 @@ cat <<EOF
 
 \`WORKERS=$WORKERS THREADS=$THREADS NGINX_WORKERS=$NGINX_WORKERS WRK_THREADS=$WRK_THREADS DURATION=$DURATION CONNECTIONS=$CONNECTIONS HIGH_CONNECTIONS=$HIGH_CONNECTIONS BUILD_DIR=${BUILD_DIR#"$here"/} bench/run.sh\`
 — commit $rev, ${build_type:-unknown} build, $(nproc) cores, load average before $load_before / after $load_after,
-wrk \`-t$WRK_THREADS -d$DURATION --latency\` after a $WARMUP warm-up per row; bare responder $bare_threads threads, host $WORKERS workers × $THREADS threads, access logs off.
+wrk \`-t$WRK_THREADS -d$DURATION --latency\` after a $WARMUP warm-up per row; bare responder $((WORKERS * THREADS)) threads, host $WORKERS workers × $THREADS threads, access logs off.
 
 | scenario | conns | req/s | p50 ms | p99 ms | non-2xx | socket errors |
 |---|---:|---:|---:|---:|---:|---|

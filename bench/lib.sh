@@ -20,10 +20,22 @@ stop_pid() {  # stop_pid PID SIGNAL: signal one process we started, wait, then K
   wait "$pid" 2>/dev/null || true
 }
 
+start_bare_nginx() {  # start_bare_nginx DIR PORT SOCKET PROBE: nginx in front of a bare responder
+  # bench/nginx-bare.conf.in on 127.0.0.1:PORT passing to SOCKET, up once GET PROBE answers 200.
+  # Sets bare_nginx_pid for the caller's clean-up; needs NGINX_WORKERS, here and die.
+  local dir=$1 port=$2 sock=$3 probe=$4
+  "$here/scripts/render-conf.sh" "$here/bench/nginx-bare.conf.in" "$dir/nginx.conf" \
+    NGINX_USER="$(id -un)" NGINX_WORKERS="$NGINX_WORKERS" RUN_DIR="$dir/run" \
+    LOG_DIR="$dir/log" FCGI_SOCKET="$sock" PORT="$port" CONF_DIR="$here/conf"
+  nginx -p "$dir/run" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/log/nginx.out" 2>&1 &
+  bare_nginx_pid=$!
+  wait_http "http://127.0.0.1:$port$probe" "$bare_nginx_pid"
+}
+
 start_bare_responder() {  # start_bare_responder DIR PORT THREADS: the transport reference
-  # bench_bare_responder (THREADS threads) behind its own nginx (bench/nginx-bare.conf.in)
-  # on 127.0.0.1:PORT, answering GET /api/v1/hello. Sets bare_pid and bare_nginx_pid
-  # for the caller's clean-up; needs BUILD_DIR, NGINX_WORKERS, here and die.
+  # bench_bare_responder (THREADS threads) behind its own nginx on 127.0.0.1:PORT,
+  # answering GET /api/v1/hello. Sets bare_pid and bare_nginx_pid for the caller's
+  # clean-up; needs BUILD_DIR, NGINX_WORKERS, here and die.
   local dir=$1 port=$2 threads=$3 sock="$1/run/bare.sock" deadline=$((SECONDS + 10))
   "$BUILD_DIR/bin/bench_bare_responder" "$sock" "$threads" >>"$dir/log/bare.out" 2>&1 &
   bare_pid=$!
@@ -32,12 +44,7 @@ start_bare_responder() {  # start_bare_responder DIR PORT THREADS: the transport
     ((SECONDS < deadline)) || die "bench_bare_responder did not create $sock"
     sleep 0.05
   done
-  "$here/scripts/render-conf.sh" "$here/bench/nginx-bare.conf.in" "$dir/nginx.conf" \
-    NGINX_USER="$(id -un)" NGINX_WORKERS="$NGINX_WORKERS" RUN_DIR="$dir/run" \
-    LOG_DIR="$dir/log" FCGI_SOCKET="$sock" PORT="$port" CONF_DIR="$here/conf"
-  nginx -p "$dir/run" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/log/nginx.out" 2>&1 &
-  bare_nginx_pid=$!
-  wait_http "http://127.0.0.1:$port/api/v1/hello" "$bare_nginx_pid"
+  start_bare_nginx "$dir" "$port" "$sock" /api/v1/hello
 }
 
 wait_http() {  # wait_http URL PID: until URL answers 200, or PID dies, or 15 s pass

@@ -217,12 +217,7 @@ measure() {
   # bare responder with as many threads as the host has request threads
   bare_sock="$d/bare/run/bare.sock" bare_data="$d/bare/data"
   start_bare "$sync"
-  "$here/scripts/render-conf.sh" "$here/bench/nginx-bare.conf.in" "$d/bare/nginx.conf" \
-    NGINX_USER="$(id -un)" NGINX_WORKERS="$NGINX_WORKERS" RUN_DIR="$d/bare/run" \
-    LOG_DIR="$d/bare/log" FCGI_SOCKET="$bare_sock" PORT="$bare_port" CONF_DIR="$here/conf"
-  nginx -p "$d/bare/run" -c "$d/bare/nginx.conf" -g 'daemon off;' >>"$d/bare/log/nginx.out" 2>&1 &
-  bare_nginx_pid=$!
-  wait_http "http://127.0.0.1:$bare_port/api/v1/count" "$bare_nginx_pid"
+  start_bare_nginx "$d/bare" "$bare_port" "$bare_sock" /api/v1/count
 
   local host_url="http://127.0.0.1:$stack_port/api/v1/fxev/write"
   local bare_url="http://127.0.0.1:$bare_port/api/v1/write"

@@ -21,9 +21,8 @@ int64_t EventRetention::run_once() {
   // Event ids carry their creation time (storage/id_generator.h).
   const int64_t before_event_id = IdGenerator::first_id_at(cutoff_ms - kInboxMarginMs);
   bool more = false;
-  const uint32_t shards = services_.shards->shard_count();
-  for (uint32_t i = 0; i <= shards; ++i) {
-    auto lease = services_.shards->database(i == shards ? ShardSet::kMeta : i);
+  for (size_t i = 0; i < services_.shards->database_count(); ++i) {
+    auto lease = services_.shards->database(services_.shards->database_at(i));
     if (!lease.ok()) continue;  // closing, or busy: the next round
     auto outbox = outbox::purge_outbox(**lease, cutoff_ms, kBatch);
     if (outbox.ok()) {

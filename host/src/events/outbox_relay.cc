@@ -34,7 +34,7 @@ OutboxRelay::OutboxRelay(std::shared_ptr<zmq::context_t> ctx, const std::string&
       pub_(std::make_unique<zmq::socket_t>(*ctx_, zmq::socket_type::pub)),
       services_(services),
       node_(node),
-      cursors_(services.shards->shard_count() + 1),
+      cursors_(services.shards->database_count()),
       published_(services.metrics->counter("bazaar_events_published_total")),
       lag_(services.metrics->gauge("bazaar_outbox_lag_ms")) {
   pub_->set(zmq::sockopt::sndhwm, 200000);
@@ -45,10 +45,6 @@ OutboxRelay::OutboxRelay(std::shared_ptr<zmq::context_t> ctx, const std::string&
 // Not saved here: the databases may be closing. The next relay sends again
 // what this one sent since its last save (see the header).
 OutboxRelay::~OutboxRelay() = default;
-
-uint32_t OutboxRelay::shard_at(size_t index, size_t count) {
-  return index + 1 == count ? BZ_SHARD_META : static_cast<uint32_t>(index);
-}
 
 void OutboxRelay::save(Database& db, Cursor& cursor, bool now) {
   if (cursor.sent == kUnknown || cursor.sent == cursor.saved) return;
@@ -64,7 +60,7 @@ void OutboxRelay::save_all() {
   for (size_t i = 0; i < cursors_.size(); ++i) {
     Cursor& cursor = cursors_[i];
     if (cursor.sent == kUnknown || cursor.sent == cursor.saved) continue;
-    auto lease = services_.shards->database(shard_at(i, cursors_.size()));
+    auto lease = services_.shards->database(services_.shards->database_at(i));
     if (lease.ok()) save(**lease, cursor, true);
   }
 }
@@ -96,7 +92,7 @@ size_t OutboxRelay::relay(uint32_t shard, Cursor& cursor) {
 int64_t OutboxRelay::run_once() {
   size_t sent = 0;
   round_lag_ms_ = 0;
-  for (size_t i = 0; i < cursors_.size(); ++i) sent += relay(shard_at(i, cursors_.size()), cursors_[i]);
+  for (size_t i = 0; i < cursors_.size(); ++i) sent += relay(services_.shards->database_at(i), cursors_[i]);
   lag_.set(round_lag_ms_);
   if (sent == 0) save_all();  // caught up: nothing to wait for
   if (sent > 0) {

@@ -45,7 +45,6 @@ class OutboxRelay final : public BackgroundTask {
   static void save(Database& db, Cursor& cursor, bool now);
   // Saves every position that moved since its last save.
   void save_all();
-  static uint32_t shard_at(size_t index, size_t count);
 
   std::shared_ptr<zmq::context_t> ctx_;
   std::unique_ptr<zmq::socket_t> pub_;

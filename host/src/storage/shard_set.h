@@ -85,6 +85,10 @@ class ShardSet {
   Result<Lease> meta();
   // Shard `index`, or meta for kMeta: how events, timers and plugins name a database.
   Result<Lease> database(uint32_t index) { return index == kMeta ? meta() : shard(index); }
+  // The databases as background tasks walk them, the shards in order and then
+  // meta: how many, and the name (for database()) of the i-th.
+  size_t database_count() const { return shards_.size() + 1; }
+  uint32_t database_at(size_t i) const { return i == shards_.size() ? kMeta : static_cast<uint32_t>(i); }
   // The write batch of a shard (write_batcher.h), or null when batching is off.
   WriteBatcher* writer(uint32_t index);
   // Every database: the shards in order, then meta (migrations, integrity checks).

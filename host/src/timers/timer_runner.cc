@@ -85,17 +85,16 @@ int64_t TimerRunner::next_token() {
 int64_t TimerRunner::run_once() {
   const int64_t started = mono_ms();
   bool more = false;
-  const uint32_t count = shards_.shard_count();
-  for (uint32_t i = 0; i <= count; ++i) {
+  for (size_t i = 0; i < shards_.database_count(); ++i) {
     if (mono_ms() - started > options_.round_budget_ms) return 0;  // the rest next round
-    const bool meta = i == count;
-    auto lease = meta ? shards_.meta() : shards_.shard(i);
+    const uint32_t database = shards_.database_at(i);
+    auto lease = shards_.database(database);
     if (!lease.ok()) {
       logger_.log(BZ_LOG_WARN, "timers: cannot open database",
-                  {{"shard", int64_t{i}}, {"error", lease.error().message()}});
+                  {{"shard", static_cast<int64_t>(i)}, {"error", lease.error().message()}});
       continue;
     }
-    if (run_database(*lease, meta ? BZ_SHARD_META : i)) more = true;
+    if (run_database(*lease, database)) more = true;
   }
   return more ? 0 : options_.poll_ms;
 }

@@ -40,9 +40,9 @@ Result<Reply> OrderCancel::cancel(const Request& req) {
     return bazaar::conflict("ORDER_NOT_CANCELLABLE", "only an unpaid order can be cancelled; it is " + order.status);
   }
   // Orders created before the timer moved to the first reservation's shard
-  // have it here; for the others it fires, finds the order cancelled and
-  // does nothing.
-  if (auto timer = txn->cancel_timer("payment_timeout", id_text(order.id)); !timer.ok()) return timer.error();
+  // (26920de) have it here; the others' timer goes with the settlement's
+  // release of their stock.
+  if (Status s = Settlement::cancel_payment_timeout(*txn, order.id); !s.ok()) return s.error();
   if (Status s = Settlement::schedule(*txn, order.id, now); !s.ok()) return s.error();
   if (Status s = txn->publish("order.cancelled.", {{"order_id", id_text(order.id)},
                                                    {"user_id", id_text(order.user_id)},

@@ -181,13 +181,14 @@ Result<Reply> OrderCreation::run_attempt(const Request& req, const CreateOrderRe
 
   // The order's payment_timeout timer commits with the first reservation: held
   // stock whose order never commits (a worker killed here) is released by it.
-  // Undoing the reservation takes the timer back with it.
+  // Undoing the reservation takes the timer back with it (and so does the
+  // settlement that later confirms or releases it).
   Stock::FirstShardHooks timeout;
   timeout.on_reserve = [&attempt](bazaar::sdk::Txn& txn) {
     return Settlement::schedule_payment_timeout(txn, attempt.order_id, attempt.user_id,
                                                 attempt.sku_ids, attempt.payment_deadline_ms);
   };
-  timeout.on_undo = [&attempt](bazaar::sdk::Txn& txn) {
+  timeout.on_end = [&attempt](bazaar::sdk::Txn& txn) {
     return Settlement::cancel_payment_timeout(txn, attempt.order_id);
   };
   auto reservation = stock_.reserve(attempt.order_id, attempt.user_id, input.lines, input.flash_id,

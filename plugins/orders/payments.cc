@@ -25,7 +25,6 @@ constexpr int64_t kNonceKeepMs = 2 * kWindowMs;
 constexpr int64_t kNoncePurgeBatch = 64;
 
 constexpr std::string_view kSuccess = "SUCCESS";
-constexpr const char* kPaymentTimeoutTimer = "payment_timeout";
 
 Error unauthenticated(std::string code, std::string message) {
   return {BZ_UNAUTHENTICATED, std::move(code), std::move(message)};
@@ -250,8 +249,9 @@ Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, co
   }
   std::string order_status_after = applied ? std::string(kPaid) : order.status;
   if (applied) {
-    auto cancelled = txn->cancel_timer(kPaymentTimeoutTimer, id_text(order.id));
-    if (!cancelled.ok()) return cancelled.error();
+    // A legacy order's timer (see order_cancel.cc); the others' goes with
+    // the settlement's confirm.
+    BAZAAR_RETURN_IF_ERROR(Settlement::cancel_payment_timeout(*txn, order.id));
     BAZAAR_RETURN_IF_ERROR(Settlement::schedule(*txn, order.id, now_ms));
     BAZAAR_RETURN_IF_ERROR(txn->publish("order.paid.", {{"order_id", id_text(order.id)},
                                                         {"user_id", id_text(order.user_id)},

@@ -76,6 +76,10 @@ Status Settlement::settle(int64_t order_id, const bz_request* req) const {
     if (!rows.ok()) return rows.error();
     participants = std::move(*rows);
   }
+  // Once the stock is sold or back, the payment_timeout timer guarding it
+  // has nothing left to do: it goes with the last move.
+  Stock::FirstShardHooks timeout;
+  timeout.on_end = [order_id](Txn& txn) { return cancel_payment_timeout(txn, order_id); };
   const bool cancelled = order.status == kCancelled;
   const bool refunded = order.status == kRefunded;
   const bool paid = is_paid_state(order.status) || refunded;
@@ -94,9 +98,9 @@ Status Settlement::settle(int64_t order_id, const bz_request* req) const {
     Status effect = bazaar::ok_status();
     if (p.name == "stock") {
       if (target == "CONFIRMED") {
-        effect = stock_.confirm(order_id, skus_of(order), req);
+        effect = stock_.confirm(order_id, skus_of(order), &timeout, req);
       } else {
-        auto restored = stock_.release(order_id, skus_of(order), req);
+        auto restored = stock_.release(order_id, skus_of(order), &timeout, req);
         if (restored.ok()) {
           for (int64_t flash : *restored) flash_.mark_restocked(flash);
         }
@@ -178,7 +182,7 @@ Status Settlement::on_payment_timeout(const bazaar::sdk::Timer& timer) const {
     if (!dropped.ok()) return dropped.error();
   }
   if (Status s = txn->commit(); !s.ok()) return s;
-  auto restored = stock_.release(order_id, skus, nullptr);
+  auto restored = stock_.release(order_id, skus, nullptr, nullptr);  // this timer completes itself
   if (!restored.ok()) return restored.error();
   for (int64_t flash : *restored) flash_.mark_restocked(flash);
   return bazaar::ok_status();

@@ -27,7 +27,8 @@ class Settlement {
   // committed is given back (its id voided first, so it never can).
   static Status schedule_payment_timeout(bazaar::sdk::Txn& txn, int64_t order_id, int64_t user_id,
                                          const std::vector<int64_t>& sku_ids, int64_t due_ms);
-  // In the transaction that undoes that reservation (the order never existed).
+  // In the first shard's transaction that ends that reservation: its undo
+  // (the order never existed), or the settlement's confirm or release.
   static Status cancel_payment_timeout(bazaar::sdk::Txn& txn, int64_t order_id);
 
   // Timer handlers: `settle` and `payment_timeout` (see above).

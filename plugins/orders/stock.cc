@@ -188,14 +188,14 @@ Result<std::vector<int64_t>> Stock::move_reserved(int64_t order_id,
   const bool to_sold = move == Move::kConfirm;
   const auto shards = by_shard(host_, sku_ids);
   std::vector<std::pair<uint32_t, std::vector<int64_t>>> steps(shards.begin(), shards.end());
-  // An undo ends on the first shard, whose hook removes what releases the
+  // Every move ends on the first shard, whose hook removes what releases the
   // rest: a failure on another shard leaves that in place.
-  if (move == Move::kUndo) std::reverse(steps.begin(), steps.end());
+  std::reverse(steps.begin(), steps.end());
   for (const auto& [shard, skus] : steps) {
     auto txn = host_.begin(shard, BZ_TXN_WRITE, req);
     if (!txn.ok()) return txn.error();
-    if (hooks != nullptr && hooks->on_undo && shard == shards.begin()->first) {
-      if (Status hooked = hooks->on_undo(*txn); !hooked.ok()) return hooked.error();
+    if (hooks != nullptr && hooks->on_end && shard == shards.begin()->first) {
+      if (Status hooked = hooks->on_end(*txn); !hooked.ok()) return hooked.error();
     }
     for (int64_t sku : skus) {
       // Per SKU: see reserve_on_shard. An undone reservation leaves no row.
@@ -242,15 +242,15 @@ Result<std::vector<int64_t>> Stock::move_reserved(int64_t order_id,
 }
 
 Status Stock::confirm(int64_t order_id, const std::vector<int64_t>& sku_ids,
-                      const bz_request* req) const {
-  auto moved = move_reserved(order_id, sku_ids, Move::kConfirm, nullptr, req);
+                      const FirstShardHooks* hooks, const bz_request* req) const {
+  auto moved = move_reserved(order_id, sku_ids, Move::kConfirm, hooks, req);
   if (!moved.ok()) return moved.error();
   return bazaar::ok_status();
 }
 
 Result<std::vector<int64_t>> Stock::release(int64_t order_id, const std::vector<int64_t>& sku_ids,
-                                            const bz_request* req) const {
-  return move_reserved(order_id, sku_ids, Move::kRelease, nullptr, req);
+                                            const FirstShardHooks* hooks, const bz_request* req) const {
+  return move_reserved(order_id, sku_ids, Move::kRelease, hooks, req);
 }
 
 Result<std::vector<int64_t>> Stock::undo(int64_t order_id, const std::vector<int64_t>& sku_ids,

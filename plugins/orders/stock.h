@@ -34,14 +34,16 @@ class Stock {
  public:
   explicit Stock(bazaar::sdk::Host host) : host_(host) {}
 
-  // What must exist if and only if stock is held for an attempt (the timer
-  // that releases it should its order never commit): `on_reserve` runs inside
-  // the first shard's reservation transaction, `on_undo` inside the first
-  // shard's transaction of undo(). The first shard is the lowest one of the
-  // order's SKUs, for both.
+  // What must exist if and only if stock is held for an order (the timer
+  // that releases it should the order never be paid): `on_reserve` runs
+  // inside the first shard's reservation transaction, `on_end` inside the
+  // first shard's transaction of every move that ends the reservation
+  // (undo, confirm, release). The first shard is the lowest one of the
+  // order's SKUs, and those moves take it last: what `on_end` removes stays
+  // until every other shard has moved.
   struct FirstShardHooks {
     std::function<Status(bazaar::sdk::Txn&)> on_reserve;
-    std::function<Status(bazaar::sdk::Txn&)> on_undo;
+    std::function<Status(bazaar::sdk::Txn&)> on_end;
   };
 
   // Reserves every line for `order_id`: one transaction per SKU shard, in
@@ -60,11 +62,13 @@ class Stock {
                                     const FirstShardHooks& hooks, const bz_request* req) const;
 
   // Moves this order's RESERVED rows on the shards of `sku_ids`: to sold
-  // (confirm) or back to available (release). Idempotent. release() returns
-  // the flash sales that got units back (their sold-out flags are stale).
-  Status confirm(int64_t order_id, const std::vector<int64_t>& sku_ids, const bz_request* req) const;
+  // (confirm) or back to available (release), with `hooks->on_end` (if any)
+  // on the first shard. Idempotent. release() returns the flash sales that
+  // got units back (their sold-out flags are stale).
+  Status confirm(int64_t order_id, const std::vector<int64_t>& sku_ids, const FirstShardHooks* hooks,
+                 const bz_request* req) const;
   Result<std::vector<int64_t>> release(int64_t order_id, const std::vector<int64_t>& sku_ids,
-                                       const bz_request* req) const;
+                                       const FirstShardHooks* hooks, const bz_request* req) const;
 
   // Puts `qty` refunded units of `sku_id` back into available, once per
   // `ref`, if the SKU restocks on refund (otherwise records the ref only).

@@ -305,6 +305,10 @@ TEST_F(OrdersPaymentTest, CancelRacingPayEndsInExactlyOneState) {
   EXPECT_EQ(s.sold, 2 * paid) << s;
   EXPECT_EQ(s.available, 500 - 2 * paid) << s;
   EXPECT_TRUE(s.balanced()) << s;
+  // Settling took each order's time-out along: none is left to fire for nothing.
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM bazaar_timers "
+                                     "WHERE plugin = 'orders' AND kind = 'payment_timeout'"),
+            0);
 }
 
 }  // namespace

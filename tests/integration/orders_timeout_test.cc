@@ -103,6 +103,62 @@ TEST_F(OrdersTimeoutTest, UnpaidOrdersCancelOnceEvenWithTheBackgroundWorkerKille
   EXPECT_EQ(c().history_rows(unpaid[0]["order_id"]).size(), 2u);
 }
 
+// An order paid or cancelled before its deadline takes its payment_timeout
+// timer along when its stock moves (on every shard the order holds stock on),
+// so the background worker never runs a time-out that has nothing to do.
+TEST_F(OrdersTimeoutTest, PaidAndCancelledOrdersTakeTheirTimeoutTimerAlong) {
+  auto shard_of = [](const std::string& id) { return (std::stoll(id) >> 10) & 31; };
+  auto timeout_timers = [&] {
+    return sum_over_shards(*stack_, "SELECT COUNT(*) FROM bazaar_timers "
+                                    "WHERE plugin = 'orders' AND kind = 'payment_timeout'");
+  };
+  // Two SKUs of one shop on two shards. A new SKU's shard follows the clock's
+  // millisecond, so the test clock moves one millisecond per try.
+  std::string tea = c().create_sku(7, 10);
+  std::string cup;
+  for (long long ms = 1; ms <= 64 && cup.empty(); ++ms) {
+    ASSERT_TRUE(c().move_clock(ms));
+    std::string candidate = c().create_sku(7, 10);
+    if (shard_of(candidate) != shard_of(tea)) cup = candidate;
+  }
+  ASSERT_FALSE(cup.empty()) << "every SKU landed on one shard";
+  json body = OrdersClient::order_body(tea, 1);
+  body["items"].push_back({{"sku_id", cup}, {"qty", 1}});
+  std::vector<std::string> ids;
+  json payable;
+  for (long long user : {42, 43, 44}) {
+    HttpResult r = c().create_order(user, body, "two-shards-" + std::to_string(user));
+    ASSERT_EQ(r.status, 201) << r.body;
+    ids.push_back(body_json(r)["order_id"]);
+    payable = body_json(r)["payable"];
+  }
+  EXPECT_EQ(timeout_timers(), 3);
+
+  HttpResult paid = c().pay(ids[0], payable, "txn-two-shards");
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  ASSERT_EQ(body_json(paid)["result"], "APPLIED");
+  ASSERT_EQ(c().cancel(43, ids[1]).status, 200);
+  // Both settled on both shards: one unit sold and one held (the unpaid order) per SKU.
+  ASSERT_TRUE(eventually([&] {
+    Stock t = c().stock(7, tea), u = c().stock(7, cup);
+    return t.sold == 1 && t.reserved == 1 && u.sold == 1 && u.reserved == 1;
+  })) << c().stock(7, tea) << c().stock(7, cup);
+  EXPECT_EQ(timeout_timers(), 1) << "only the unpaid order's time-out is left";
+
+  ASSERT_TRUE(c().move_clock(960'000));  // past the 900 s payment deadline
+  ASSERT_TRUE(eventually([&] { return c().order_status(ids[2]) == "CANCELLED"; }, 20000));
+  ASSERT_TRUE(eventually([&] { return timeout_timers() == 0; }, 20000));
+  for (const std::string& sku : {tea, cup}) {
+    Stock s = c().stock(7, sku);
+    EXPECT_EQ(s.sold, 1) << s;
+    EXPECT_EQ(s.reserved, 0) << s;
+    EXPECT_EQ(s.available, 9) << s;
+    EXPECT_TRUE(s.balanced()) << s;
+  }
+  EXPECT_EQ(c().order_status(ids[0]), "PAID");
+  EXPECT_EQ(c().history_rows(ids[0]).size(), 2u) << "the paid order never timed out";
+}
+
 TEST_F(OrdersTimeoutTest, ATimedOutFlashOrderGivesTheUnitAndAllowanceBack) {
   std::string sku = c().create_sku(7, 10);
   std::string sale_id = c().create_flash_sale(7, sku, 1, 1, 99);  // one unit, open for an hour

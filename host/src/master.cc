@@ -414,6 +414,7 @@ void Master::commit_pending() {
   phase_ = Phase::kServing;
   publish_node_state();
   answer_waiters(nlohmann::json{{"ok", true}, {"generation", active_->id}}.dump());
+  prune_staged();
 }
 
 void Master::fail_pending(const std::string& reason) {
@@ -431,6 +432,20 @@ void Master::fail_pending(const std::string& reason) {
   if (phase_ == Phase::kStarting) {
     exit_code_ = 1;
     begin_stop(true);
+    return;
+  }
+  prune_staged();  // the refused generation's new copies
+}
+
+void Master::prune_staged() {
+  if (!active_) return;
+  std::vector<std::string> keep;
+  for (const auto* gen : {&active_, &pending_}) {
+    if (!*gen) continue;
+    for (const auto& p : (*gen)->manifest.plugins) keep.push_back(p.path);
+  }
+  for (const std::string& path : prune_staged_plugins(config_.state_dir, keep)) {
+    log_->log(BZ_LOG_INFO, "removed a staged plugin copy no generation loads", {{"file", path}});
   }
 }
 

@@ -36,6 +36,13 @@ Result<std::vector<StagedPlugin>> stage_plugins(const std::string& plugin_dir,
                                                 const std::string& state_dir,
                                                 std::vector<RefusedPlugin>& refused);
 
+// Deletes every file in `<state_dir>/plugins` whose name no path in `keep`
+// ends with: copies only earlier generations used, and copies a crash left
+// half-written. Safe while draining workers of an older generation still run
+// their copy: a mapped file outlives its name. Returns the paths it deleted.
+std::vector<std::string> prune_staged_plugins(const std::string& state_dir,
+                                              const std::vector<std::string>& keep);
+
 // dlopen + entry symbol + ABI checks. On success returns the plugin's static
 // descriptor; the library stays loaded for the life of the process.
 Result<const bz_plugin*> open_plugin(const std::string& path);

@@ -59,6 +59,10 @@ TEST(LoaderTest, ReloadWithABrokenPluginIsRefusedAndTheRunningSetKeepsServing) {
   HttpResult r = stack->get("/api/v1/fx/version");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("1.0.0"), std::string::npos);
+  // The refused set's new copy is not kept; the running one is.
+  std::vector<std::string> staged = stack->staged_plugins();
+  ASSERT_EQ(staged.size(), 1u) << ::testing::PrintToString(staged);
+  EXPECT_TRUE(staged[0].ends_with("-fx_v1.so")) << staged[0];
 
   // Once the bad file is gone, the same command rolls a new generation.
   stack->remove_plugin("fx_init_fails");

@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -213,6 +215,16 @@ void Stack::install_plugin(const std::string& fixture_name) const {
 
 void Stack::remove_plugin(const std::string& fixture_name) const {
   ASSERT_EQ(unlink((dir_ + "/plugins/" + fixture_name + ".so").c_str()), 0);
+}
+
+std::vector<std::string> Stack::staged_plugins() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ + "/state/plugins", ec)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 pid_t Stack::memcached_pid() const { return read_pid(dir_ + "/run/memcached.pid"); }

@@ -53,6 +53,8 @@ class Stack {
 
   void install_plugin(const std::string& fixture_name) const;  // copy into plugin_dir
   void remove_plugin(const std::string& fixture_name) const;
+  // File names in the host's staging folder (<state_dir>/plugins), sorted.
+  std::vector<std::string> staged_plugins() const;
   std::string read_log() const;  // the host's JSON log
   // The node's payment callback secret (plugin.orders.payment_secret_file).
   std::string payment_secret() const;

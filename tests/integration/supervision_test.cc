@@ -80,6 +80,11 @@ TEST(SupervisionTest, SighupUnderLoadLosesNoRequestAndTheNewVersionAnswers) {
     stack->ctl("status", &out);
     return json::parse(out)["workers"].size() == 3u;
   }));
+  // The old version's staged copy went when the new generation took over,
+  // while the draining workers still ran it (no request above failed).
+  std::vector<std::string> staged = stack->staged_plugins();
+  ASSERT_EQ(staged.size(), 1u) << ::testing::PrintToString(staged);
+  EXPECT_TRUE(staged[0].ends_with("-fx_v2.so")) << staged[0];
 }
 
 TEST(SupervisionTest, SigtermLetsInFlightRequestsFinish) {

@@ -139,10 +139,8 @@ std::vector<std::string> prune_staged_plugins(const std::string& state_dir,
     if (name == "." || name == "..") continue;
     const std::string path = staging + "/" + name;
     // By file name: the folder is this one, however its path was spelled.
-    if (std::any_of(keep.begin(), keep.end(),
-                    [&](const std::string& k) { return std::string_view(k).substr(k.rfind('/') + 1) == name; })) {
-      continue;
-    }
+    auto named = [&](const std::string& k) { return k.substr(k.rfind('/') + 1) == name; };
+    if (std::any_of(keep.begin(), keep.end(), named)) continue;
     struct stat st {};
     if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     if (unlink(path.c_str()) == 0) deleted.push_back(path);

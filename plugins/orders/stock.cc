@@ -249,7 +249,8 @@ Status Stock::confirm(int64_t order_id, const std::vector<int64_t>& sku_ids,
 }
 
 Result<std::vector<int64_t>> Stock::release(int64_t order_id, const std::vector<int64_t>& sku_ids,
-                                            const FirstShardHooks* hooks, const bz_request* req) const {
+                                            const FirstShardHooks* hooks,
+                                            const bz_request* req) const {
   return move_reserved(order_id, sku_ids, Move::kRelease, hooks, req);
 }
 

@@ -65,8 +65,8 @@ class Stock {
   // (confirm) or back to available (release), with `hooks->on_end` (if any)
   // on the first shard. Idempotent. release() returns the flash sales that
   // got units back (their sold-out flags are stale).
-  Status confirm(int64_t order_id, const std::vector<int64_t>& sku_ids, const FirstShardHooks* hooks,
-                 const bz_request* req) const;
+  Status confirm(int64_t order_id, const std::vector<int64_t>& sku_ids,
+                 const FirstShardHooks* hooks, const bz_request* req) const;
   Result<std::vector<int64_t>> release(int64_t order_id, const std::vector<int64_t>& sku_ids,
                                        const FirstShardHooks* hooks, const bz_request* req) const;
 

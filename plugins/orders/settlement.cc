@@ -76,14 +76,15 @@ Status Settlement::settle(int64_t order_id, const bz_request* req) const {
     if (!rows.ok()) return rows.error();
     participants = std::move(*rows);
   }
-  // Once the stock is sold or back, the payment_timeout timer guarding it
-  // has nothing left to do: it goes with the last move.
-  Stock::FirstShardHooks timeout;
-  timeout.on_end = [order_id](Txn& txn) { return cancel_payment_timeout(txn, order_id); };
   const bool cancelled = order.status == kCancelled;
   const bool refunded = order.status == kRefunded;
   const bool paid = is_paid_state(order.status) || refunded;
   if (!cancelled && !paid) return bazaar::ok_status();  // still waiting for payment
+
+  // Once the stock is sold or back, the payment_timeout timer guarding it
+  // has nothing left to do: it goes with the last move.
+  Stock::FirstShardHooks timeout;
+  timeout.on_end = [order_id](Txn& txn) { return cancel_payment_timeout(txn, order_id); };
 
   for (const ParticipantRow& p : participants) {
     // The target state of this participant, and the effect that gets it there.

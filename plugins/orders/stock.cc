@@ -1,7 +1,7 @@
 #include "stock.h"
 
-#include <algorithm>
 #include <map>
+#include <ranges>
 
 namespace orders {
 
@@ -187,11 +187,9 @@ Result<std::vector<int64_t>> Stock::move_reserved(int64_t order_id,
   const int64_t now = host_.now_ms();
   const bool to_sold = move == Move::kConfirm;
   const auto shards = by_shard(host_, sku_ids);
-  std::vector<std::pair<uint32_t, std::vector<int64_t>>> steps(shards.begin(), shards.end());
   // Every move ends on the first shard, whose hook removes what releases the
   // rest: a failure on another shard leaves that in place.
-  std::reverse(steps.begin(), steps.end());
-  for (const auto& [shard, skus] : steps) {
+  for (const auto& [shard, skus] : std::views::reverse(shards)) {
     auto txn = host_.begin(shard, BZ_TXN_WRITE, req);
     if (!txn.ok()) return txn.error();
     if (hooks != nullptr && hooks->on_end && shard == shards.begin()->first) {

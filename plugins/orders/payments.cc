@@ -30,11 +30,11 @@ Error unauthenticated(std::string code, std::string message) {
   return {BZ_UNAUTHENTICATED, std::move(code), std::move(message)};
 }
 
-// FNV-1a 64: places a nonce on a shard. Must never change while nonces
-// younger than kNonceKeepMs exist (a new hash would look on another shard).
-uint64_t nonce_hash(std::string_view nonce) {
+// FNV-1a 64: places a nonce or a transaction id's claim on a shard. Must
+// never change once claims exist (a new hash would look on another shard).
+uint64_t placement_hash(std::string_view key) {
   uint64_t h = 14695981039346656037ULL;
-  for (char c : nonce) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
   return h;
 }
 
@@ -81,6 +81,13 @@ Result<std::optional<std::string>> order_status(Txn& txn, int64_t order_id) {
 }
 
 Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such order"); }
+
+Status check_amount(const PaymentCallback& payment, int64_t payable) {
+  if (payment.amount == payable) return {};
+  return bazaar::failed_precondition("AMOUNT_MISMATCH", "amount " + std::to_string(payment.amount) +
+                                                            " is not the order's payable " +
+                                                            std::to_string(payable));
+}
 
 }  // namespace
 
@@ -172,7 +179,7 @@ Result<Reply> Payments::handle(const Request& req) {
 }
 
 Status Payments::spend_nonce(std::string_view nonce, int64_t now_ms, const bz_request* req) const {
-  auto txn = host_.begin(host_.shard_of(nonce_hash(nonce)), BZ_TXN_WRITE, req);
+  auto txn = host_.begin(host_.shard_of(placement_hash(nonce)), BZ_TXN_WRITE, req);
   if (!txn.ok()) return txn.error();
   auto purged = txn->exec(
       "DELETE FROM orders_payment_nonces WHERE nonce IN "
@@ -203,10 +210,66 @@ Result<Reply> Payments::ignore(const PaymentCallback& payment, const bz_request*
   return answer("IGNORED", payment.order_id, **status);
 }
 
+Status Payments::check_payable(uint32_t shard, const PaymentCallback& payment,
+                               const bz_request* req) const {
+  auto txn = host_.begin(shard, BZ_TXN_READ, req);
+  if (!txn.ok()) return txn.error();
+  auto stmt = txn->prepare("SELECT payable FROM orders_orders WHERE id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, payment.order_id);
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return order_not_found();
+  return check_amount(payment, stmt->int64(0));
+}
+
+Result<int64_t> Payments::claim(const PaymentCallback& payment, int64_t now_ms,
+                                const bz_request* req) const {
+  auto txn = host_.begin(host_.shard_of(placement_hash(payment.transaction_id)), BZ_TXN_WRITE, req);
+  if (!txn.ok()) return txn.error();
+  auto inserted = txn->exec(
+      "INSERT INTO orders_payment_claims (provider_txn_id, order_id, claimed_ms) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (provider_txn_id) DO NOTHING",
+      payment.transaction_id, payment.order_id, now_ms);
+  if (!inserted.ok()) return inserted.error();
+  if (*inserted == 1) {
+    BAZAAR_RETURN_IF_ERROR(txn->commit());
+    return payment.order_id;
+  }
+  // Claimed before; nothing to commit.
+  auto stmt = txn->prepare("SELECT order_id FROM orders_payment_claims WHERE provider_txn_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->bind(1, payment.transaction_id);
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return bazaar::internal_error("a transaction id claim conflicted but cannot be read");
+  return stmt->int64(0);
+}
+
+Result<Reply> Payments::duplicate_of(int64_t order_id, const bz_request* req) const {
+  auto txn = host_.begin(host_.shard_of_id(order_id), BZ_TXN_READ, req);
+  if (!txn.ok()) return txn.error();
+  auto status = order_status(*txn, order_id);
+  if (!status.ok()) return status.error();
+  return answer("DUPLICATE", order_id, status->value_or(""));
+}
+
 Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, const Request& req) {
   // Ids carry their shard: the order, its history and its payments live there.
   const uint32_t shard = host_.shard_of_id(payment.order_id);
   if (shard >= host_.shard_count()) return order_not_found();
+  // Both facts are fixed when the order is created, so this check cannot go
+  // stale before the claim that relies on it.
+  BAZAAR_RETURN_IF_ERROR(check_payable(shard, payment, req.raw()));
+  auto owner = claim(payment, now_ms, req.raw());
+  if (!owner.ok()) return owner.error();
+  if (*owner != payment.order_id) {
+    log(req, BZ_LOG_WARN, "payment " + payment.transaction_id + " already belongs to order " +
+                              id_text(*owner) + ": the callback for order " +
+                              id_text(payment.order_id) + " changed nothing");
+    return duplicate_of(*owner, req.raw());
+  }
+
   auto txn = host_.begin(shard, BZ_TXN_WRITE, req.raw());
   if (!txn.ok()) return txn.error();
 
@@ -234,11 +297,7 @@ Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, co
   if (!loaded.ok()) return loaded.error();
   if (!*loaded) return order_not_found();
   const Order& order = **loaded;
-  if (payment.amount != order.payable) {
-    return bazaar::failed_precondition("AMOUNT_MISMATCH", "amount " + std::to_string(payment.amount) +
-                                                              " is not the order's payable " +
-                                                              std::to_string(order.payable));
-  }
+  BAZAAR_RETURN_IF_ERROR(check_amount(payment, order.payable));
 
   bool applied = false;
   if (order.status == kPendingPayment) {

@@ -47,6 +47,15 @@ class Payments {
   Result<bazaar::sdk::Reply> handle(const bazaar::sdk::Request& req);
   // Records the nonce in its own committed transaction; 409 NONCE_REUSED if seen.
   Status spend_nonce(std::string_view nonce, int64_t now_ms, const bz_request* req) const;
+  // 404 ORDER_NOT_FOUND or 422 AMOUNT_MISMATCH, in a read transaction on
+  // the order's shard.
+  Status check_payable(uint32_t shard, const PaymentCallback& payment, const bz_request* req) const;
+  // Ties the transaction id to the order node-wide (orders_payment_claims, on
+  // the id's own shard, committed on its own); returns the order it belongs
+  // to: this one, or the one an earlier callback claimed it for.
+  Result<int64_t> claim(const PaymentCallback& payment, int64_t now_ms, const bz_request* req) const;
+  // 200 DUPLICATE for a transaction id that belongs to `order_id`.
+  Result<bazaar::sdk::Reply> duplicate_of(int64_t order_id, const bz_request* req) const;
   Result<bazaar::sdk::Reply> apply(const PaymentCallback& payment, int64_t now_ms,
                                    const bazaar::sdk::Request& req);
   Result<bazaar::sdk::Reply> ignore(const PaymentCallback& payment, const bz_request* req) const;

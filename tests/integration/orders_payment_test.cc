@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "orders_client.h"
 
@@ -210,6 +211,66 @@ TEST_F(OrdersPaymentTest, ReplaysPayOnce) {
   Stock s = c().stock(7, sku);
   EXPECT_EQ(s.reserved, 0);
   EXPECT_TRUE(s.balanced()) << s;
+}
+
+// A provider transaction pays one order on the whole node, not one per
+// shard: sent for ten orders (on several shards) at once, it pays exactly one
+// and the rest answer DUPLICATE naming that order.
+TEST_F(OrdersPaymentTest, ATransactionIdPaysOneOrderAcrossShards) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 100);
+  constexpr size_t kOrders = 10;
+  std::vector<json> orders;
+  std::set<long long> shards;
+  for (size_t i = 0; i < kOrders; ++i) {
+    orders.push_back(c().place_order(200 + as_ll(i), sku, 1));
+    ASSERT_TRUE(orders.back().is_object());
+    shards.insert((std::stoll(orders.back()["order_id"].get<std::string>()) >> 10) & 31);
+  }
+  ASSERT_GE(shards.size(), 2u) << "every order landed on one shard";
+
+  std::vector<HttpResult> answers(kOrders);
+  run_concurrently(kOrders, kOrders, [&](size_t i) {
+    answers[i] = c().pay(orders[i]["order_id"], orders[i]["payable"], "txn-shared");
+  });
+  std::vector<std::string> applied;
+  int duplicate = 0;
+  for (const auto& r : answers) {
+    std::string result = r.status == 200 ? body_json(r).value("result", "") : "";
+    if (result == "APPLIED") {
+      applied.push_back(body_json(r)["order_id"]);
+    } else if (result == "DUPLICATE") {
+      ++duplicate;
+    } else {
+      ADD_FAILURE() << r.status << " " << r.body << r.error;
+    }
+  }
+  ASSERT_EQ(applied.size(), 1u);
+  EXPECT_EQ(duplicate, as_ll(kOrders) - 1);
+  for (const auto& r : answers) {
+    EXPECT_EQ(body_json(r)["order_id"], applied[0]) << r.body;
+    // A duplicate reports the owner's status as it reads it: the owner's
+    // own callback may not have committed PAID yet.
+    std::string status = body_json(r)["order_status"];
+    EXPECT_TRUE(status == "PAID" || status == "PENDING_PAYMENT") << r.body;
+  }
+  for (const auto& o : orders) {
+    EXPECT_EQ(c().order_status(o["order_id"]), o["order_id"] == applied[0] ? "PAID" : "PENDING_PAYMENT");
+  }
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_payments "
+                                     "WHERE provider_txn_id = 'txn-shared'"),
+            1);
+
+  // A refused callback (unknown order, wrong amount) does not tie its
+  // transaction id to that order: the corrected callback pays.
+  const json& next = orders[0]["order_id"] == applied[0] ? orders[1] : orders[0];
+  std::string unknown = OrdersClient::payment_body("7205759403792793600", next["payable"], "txn-typo").dump();
+  ASSERT_EQ(c().callback(unknown, c().signed_headers(unknown)).status, 404);
+  ASSERT_EQ(c().pay(next["order_id"], as_ll(next["payable"]) + 1, "txn-typo").status, 422);
+  HttpResult corrected = c().pay(next["order_id"], next["payable"], "txn-typo");
+  ASSERT_EQ(corrected.status, 200) << corrected.body;
+  EXPECT_EQ(body_json(corrected)["result"], "APPLIED") << corrected.body;
+  EXPECT_EQ(c().order_status(next["order_id"]), "PAID");
 }
 
 TEST_F(OrdersPaymentTest, PaymentAfterCancelIsRecordedForRefund) {

@@ -148,7 +148,8 @@ Result<RefundRequest> parse_refund_request(std::string_view body) {
     if (!qty.ok()) return qty.error();
     line.qty = *qty;
     if (entry.contains("amount")) {
-      auto amount = positive_int(entry, "amount", INT64_MAX, "BAD_AMOUNT");
+      // 0 is allowed: the units go back without money (nothing left, or free).
+      auto amount = int_field(entry, "amount", 0, INT64_MAX, "BAD_AMOUNT");
       if (!amount.ok()) return amount.error();
       line.amount = *amount;
     }
@@ -259,7 +260,6 @@ Result<Reply> Fulfilment::refund(const Request& req) {
     lines.push_back({&*item, want.qty, amount, {}});
     total += amount;  // each <= paid_amount (<= 10^12), at most 50 lines: no overflow
   }
-  if (total <= 0) return exceeds_paid("nothing is left to pay back on these lines");
 
   const int64_t now = host_.now_ms();
   const int64_t refund_id = host_.next_id(ref->shard);

@@ -28,7 +28,7 @@ namespace orders {
 struct RefundLineRequest {
   int line = 0;
   int64_t qty = 0;                // >= 1
-  std::optional<int64_t> amount;  // >= 1 when given; absent = the line's share
+  std::optional<int64_t> amount;  // >= 0 when given (0: units only); absent = the line's share
 };
 
 struct RefundRequest {
@@ -69,8 +69,7 @@ class Fulfilment {
   // "amount","order"}; the errors of parse_refund_request; 404
   // ORDER_NOT_FOUND; 409 BAD_ORDER_STATUS unless PAID, SHIPPED or DELIVERED;
   // 400 BAD_LINE (no such line); 422 REFUND_EXCEEDS_PAID (more units or money
-  // than what is left of a line, or nothing at all to pay back). Nothing is
-  // written on any error.
+  // than what is left of a line). Nothing is written on any error.
   bazaar::Result<bazaar::sdk::Reply> refund(const bazaar::sdk::Request& req);
 
   // Timer kind "refund_restock", key = the refund id, payload

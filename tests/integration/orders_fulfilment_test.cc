@@ -165,6 +165,49 @@ TEST_F(OrdersFulfilmentTest, RefundsRacingForTheLastUnitsRestockOnce) {
   EXPECT_TRUE(s.balanced()) << s;
 }
 
+// Units whose money is all paid back already still go back: a refund line of
+// 0 fen (explicit, or the default share of a line with nothing left) returns
+// them, and the order becomes REFUNDED once every unit is back.
+TEST_F(OrdersFulfilmentTest, UnitsWithNoMoneyLeftCanStillBeRefunded) {
+  ASSERT_TRUE(start());
+  std::string sku = c().create_sku(7, 10, 1, /*restock_on_refund=*/true);
+  json o = paid_order(sku, 3);
+  ASSERT_EQ(o["status"], "PAID");
+  ASSERT_EQ(o["items"][0]["paid_amount"], 3);
+  std::string id = o["order_id"];
+  auto refund = [&](const std::string& line) {
+    return merchant_post(id, "refunds", R"({"lines":[)" + line + R"(],"reason":"returned"})");
+  };
+
+  HttpResult all_money = refund(R"({"line":1,"qty":1,"amount":3})");
+  ASSERT_EQ(all_money.status, 201) << all_money.body;
+  HttpResult negative = refund(R"({"line":1,"qty":1,"amount":-1})");
+  EXPECT_EQ(negative.status, 400) << negative.body;
+  EXPECT_EQ(error_code(negative), "BAD_AMOUNT") << negative.body;
+  HttpResult over = refund(R"({"line":1,"qty":1,"amount":1})");
+  EXPECT_EQ(over.status, 422) << over.body;
+  EXPECT_EQ(error_code(over), "REFUND_EXCEEDS_PAID") << over.body;
+
+  HttpResult explicit_zero = refund(R"({"line":1,"qty":1,"amount":0})");
+  ASSERT_EQ(explicit_zero.status, 201) << explicit_zero.body;
+  EXPECT_EQ(body_json(explicit_zero)["amount"], 0);
+  EXPECT_EQ(body_json(explicit_zero)["order"]["status"], "PAID");
+  HttpResult default_zero = refund(R"({"line":1,"qty":1})");
+  ASSERT_EQ(default_zero.status, 201) << default_zero.body;
+  json last = body_json(default_zero);
+  EXPECT_EQ(last["amount"], 0);
+  EXPECT_EQ(last["order"]["status"], "REFUNDED");
+  EXPECT_EQ(last["order"]["refunded"], 3);
+  EXPECT_EQ(last["order"]["items"][0]["refunded_qty"], 3);
+  EXPECT_EQ(sum_over_shards(*stack_, "SELECT COUNT(*) FROM orders_refunds WHERE order_id = " + id), 3);
+
+  ASSERT_TRUE(eventually([&] { return c().stock(7, sku).returned == 3; })) << c().stock(7, sku);
+  Stock s = c().stock(7, sku);
+  EXPECT_EQ(s.sold, 0);
+  EXPECT_EQ(s.available, 10);
+  EXPECT_TRUE(s.balanced()) << s;
+}
+
 TEST_F(OrdersFulfilmentTest, RefundWithoutRestockKeepsUnitsSold) {
   ASSERT_TRUE(start());
   std::string sku = c().create_sku(7, 10, 500, /*restock_on_refund=*/false);

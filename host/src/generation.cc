@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "clock.h"
+#include "file_pruning.h"
 #include "plugin_loader.h"
 #include "process.h"
 #include "storage/migrations.h"
@@ -57,6 +58,11 @@ Status migrate_storage(const HostConfig& config, const std::vector<std::string>&
   ShardSet shards(shard_set_options(config), {});
   SystemClock clock;
   return migrate_node(shards, config.schema_dir, plugins, clock.now_ms());
+}
+
+std::vector<std::string> prune_manifests(const std::string& state_dir,
+                                         const std::vector<std::string>& keep) {
+  return remove_files_except(state_dir + "/generations", keep);
 }
 
 Result<Generation> prepare_generation(uint64_t id, const std::string& config_path,

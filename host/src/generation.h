@@ -35,4 +35,11 @@ Status migrate_storage(const HostConfig& config, const std::vector<std::string>&
 Result<Generation> prepare_generation(uint64_t id, const std::string& config_path,
                                       const HostConfig& config);
 
+// Deletes every manifest in `<state_dir>/generations` but those in `keep`
+// (the serving and a pending generation's manifest_path: a crashed worker is
+// respawned from its generation's manifest), and candidate manifests that
+// validation has used. Returns the paths it deleted.
+std::vector<std::string> prune_manifests(const std::string& state_dir,
+                                         const std::vector<std::string>& keep);
+
 }  // namespace bazaar::host

@@ -414,7 +414,7 @@ void Master::commit_pending() {
   phase_ = Phase::kServing;
   publish_node_state();
   answer_waiters(nlohmann::json{{"ok", true}, {"generation", active_->id}}.dump());
-  prune_staged();
+  prune_state();
 }
 
 void Master::fail_pending(const std::string& reason) {
@@ -434,18 +434,22 @@ void Master::fail_pending(const std::string& reason) {
     begin_stop(true);
     return;
   }
-  prune_staged();  // the refused generation's new copies
+  prune_state();  // the refused generation's new copies and manifests
 }
 
-void Master::prune_staged() {
+void Master::prune_state() {
   if (!active_) return;
-  std::vector<std::string> keep;
+  std::vector<std::string> plugins, manifests;
   for (const auto* gen : {&active_, &pending_}) {
     if (!*gen) continue;
-    for (const auto& p : (*gen)->manifest.plugins) keep.push_back(p.path);
+    manifests.push_back((*gen)->manifest_path);
+    for (const auto& p : (*gen)->manifest.plugins) plugins.push_back(p.path);
   }
-  for (const std::string& path : prune_staged_plugins(config_.state_dir, keep)) {
+  for (const std::string& path : prune_staged_plugins(config_.state_dir, plugins)) {
     log_->log(BZ_LOG_INFO, "removed a staged plugin copy no generation loads", {{"file", path}});
+  }
+  for (const std::string& path : prune_manifests(config_.state_dir, manifests)) {
+    log_->log(BZ_LOG_DEBUG, "removed a manifest no generation uses", {{"file", path}});
   }
 }
 

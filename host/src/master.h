@@ -68,8 +68,9 @@ class Master {
   bool start_generation(Generation gen);
   void commit_pending();
   void fail_pending(const std::string& reason);
-  // Deletes staged plugin copies that neither the active nor a pending generation loads.
-  void prune_staged();
+  // Deletes staged plugin copies and manifests that neither the active nor a
+  // pending generation uses.
+  void prune_state();
   void begin_stop(bool fast);
   bool spawn_worker(const Generation& gen, WorkerRole role, int slot);
   void drain(WorkerProc& proc, int64_t now);

@@ -13,6 +13,8 @@
 #include <memory>
 #include <string_view>
 
+#include "file_pruning.h"
+
 namespace bazaar::host {
 namespace {
 
@@ -130,23 +132,7 @@ Result<std::vector<StagedPlugin>> stage_plugins(const std::string& plugin_dir,
 
 std::vector<std::string> prune_staged_plugins(const std::string& state_dir,
                                               const std::vector<std::string>& keep) {
-  std::vector<std::string> deleted;
-  const std::string staging = state_dir + "/plugins";
-  DIR* dir = opendir(staging.c_str());
-  if (dir == nullptr) return deleted;
-  while (dirent* e = readdir(dir)) {
-    const std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    const std::string path = staging + "/" + name;
-    // By file name: the folder is this one, however its path was spelled.
-    auto named = [&](const std::string& k) { return k.substr(k.rfind('/') + 1) == name; };
-    if (std::any_of(keep.begin(), keep.end(), named)) continue;
-    struct stat st {};
-    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    if (unlink(path.c_str()) == 0) deleted.push_back(path);
-  }
-  closedir(dir);
-  return deleted;
+  return remove_files_except(state_dir + "/plugins", keep);
 }
 
 Result<const bz_plugin*> open_plugin(const std::string& path) {

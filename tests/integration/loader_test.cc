@@ -59,10 +59,12 @@ TEST(LoaderTest, ReloadWithABrokenPluginIsRefusedAndTheRunningSetKeepsServing) {
   HttpResult r = stack->get("/api/v1/fx/version");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("1.0.0"), std::string::npos);
-  // The refused set's new copy is not kept; the running one is.
-  std::vector<std::string> staged = stack->staged_plugins();
+  // The refused set's new copy and manifests are not kept; the running ones are.
+  std::vector<std::string> staged = stack->state_files("plugins");
   ASSERT_EQ(staged.size(), 1u) << ::testing::PrintToString(staged);
   EXPECT_TRUE(staged[0].ends_with("-fx_v1.so")) << staged[0];
+  EXPECT_EQ(stack->state_files("generations"),
+            std::vector<std::string>{std::to_string(before) + ".json"});
 
   // Once the bad file is gone, the same command rolls a new generation.
   stack->remove_plugin("fx_init_fails");

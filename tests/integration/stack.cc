@@ -217,10 +217,10 @@ void Stack::remove_plugin(const std::string& fixture_name) const {
   ASSERT_EQ(unlink((dir_ + "/plugins/" + fixture_name + ".so").c_str()), 0);
 }
 
-std::vector<std::string> Stack::staged_plugins() const {
+std::vector<std::string> Stack::state_files(const std::string& folder) const {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_ + "/state/plugins", ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ + "/state/" + folder, ec)) {
     names.push_back(entry.path().filename().string());
   }
   std::sort(names.begin(), names.end());

@@ -53,8 +53,9 @@ class Stack {
 
   void install_plugin(const std::string& fixture_name) const;  // copy into plugin_dir
   void remove_plugin(const std::string& fixture_name) const;
-  // File names in the host's staging folder (<state_dir>/plugins), sorted.
-  std::vector<std::string> staged_plugins() const;
+  // File names in a folder of the host's state, sorted: "plugins" (staged
+  // copies), "generations" (manifests).
+  std::vector<std::string> state_files(const std::string& folder) const;
   std::string read_log() const;  // the host's JSON log
   // The node's payment callback secret (plugin.orders.payment_secret_file).
   std::string payment_secret() const;

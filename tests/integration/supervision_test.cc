@@ -82,9 +82,12 @@ TEST(SupervisionTest, SighupUnderLoadLosesNoRequestAndTheNewVersionAnswers) {
   }));
   // The old version's staged copy went when the new generation took over,
   // while the draining workers still ran it (no request above failed).
-  std::vector<std::string> staged = stack->staged_plugins();
+  std::vector<std::string> staged = stack->state_files("plugins");
   ASSERT_EQ(staged.size(), 1u) << ::testing::PrintToString(staged);
   EXPECT_TRUE(staged[0].ends_with("-fx_v2.so")) << staged[0];
+  // So did the old generation's manifest (and both candidates).
+  EXPECT_EQ(stack->state_files("generations"),
+            std::vector<std::string>{std::to_string(stack->generation()) + ".json"});
 }
 
 TEST(SupervisionTest, SigtermLetsInFlightRequestsFinish) {

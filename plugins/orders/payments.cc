@@ -70,14 +70,27 @@ bool printable_ascii(std::string_view text) {
   return true;
 }
 
-Result<std::optional<std::string>> order_status(Txn& txn, int64_t order_id) {
-  auto stmt = txn.prepare("SELECT status FROM orders_orders WHERE id = ?1");
+// What a callback needs to know of an order; nullopt: no such order.
+struct OrderFacts {
+  std::string status;
+  int64_t payable = 0;
+};
+
+Result<std::optional<OrderFacts>> order_facts(Txn& txn, int64_t order_id) {
+  auto stmt = txn.prepare("SELECT status, payable FROM orders_orders WHERE id = ?1");
   if (!stmt.ok()) return stmt.error();
   stmt->bind(1, order_id);
   auto row = stmt->step();
   if (!row.ok()) return row.error();
-  if (!*row) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(stmt->text(0)));
+  if (!*row) return std::optional<OrderFacts>();
+  return std::optional<OrderFacts>(OrderFacts{std::string(stmt->text(0)), stmt->int64(1)});
+}
+
+// The order's status, "" when there is no such order.
+Result<std::string> order_status(Txn& txn, int64_t order_id) {
+  auto facts = order_facts(txn, order_id);
+  if (!facts.ok()) return facts.error();
+  return *facts ? (*facts)->status : std::string();
 }
 
 Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such order"); }
@@ -204,23 +217,20 @@ Result<Reply> Payments::ignore(const PaymentCallback& payment, const bz_request*
   if (shard >= host_.shard_count()) return order_not_found();
   auto txn = host_.begin(shard, BZ_TXN_READ, req);
   if (!txn.ok()) return txn.error();
-  auto status = order_status(*txn, payment.order_id);
-  if (!status.ok()) return status.error();
-  if (!*status) return order_not_found();
-  return answer("IGNORED", payment.order_id, **status);
+  auto facts = order_facts(*txn, payment.order_id);
+  if (!facts.ok()) return facts.error();
+  if (!*facts) return order_not_found();
+  return answer("IGNORED", payment.order_id, (*facts)->status);
 }
 
 Status Payments::check_payable(uint32_t shard, const PaymentCallback& payment,
                                const bz_request* req) const {
   auto txn = host_.begin(shard, BZ_TXN_READ, req);
   if (!txn.ok()) return txn.error();
-  auto stmt = txn->prepare("SELECT payable FROM orders_orders WHERE id = ?1");
-  if (!stmt.ok()) return stmt.error();
-  stmt->bind(1, payment.order_id);
-  auto row = stmt->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return order_not_found();
-  return check_amount(payment, stmt->int64(0));
+  auto facts = order_facts(*txn, payment.order_id);
+  if (!facts.ok()) return facts.error();
+  if (!*facts) return order_not_found();
+  return check_amount(payment, (*facts)->payable);
 }
 
 Result<int64_t> Payments::claim(const PaymentCallback& payment, int64_t now_ms,
@@ -251,7 +261,7 @@ Result<Reply> Payments::duplicate_of(int64_t order_id, const bz_request* req) co
   if (!txn.ok()) return txn.error();
   auto status = order_status(*txn, order_id);
   if (!status.ok()) return status.error();
-  return answer("DUPLICATE", order_id, status->value_or(""));
+  return answer("DUPLICATE", order_id, *status);
 }
 
 Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, const Request& req) {
@@ -290,7 +300,7 @@ Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, co
     const int64_t recorded_order = *row ? stmt->int64(0) : payment.order_id;
     auto status = order_status(*txn, recorded_order);
     if (!status.ok()) return status.error();
-    return answer("DUPLICATE", recorded_order, status->value_or(""));
+    return answer("DUPLICATE", recorded_order, *status);
   }
 
   auto loaded = OrderStore::load(*txn, payment.order_id);
@@ -326,7 +336,7 @@ Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, co
       // The conditional update lost: read what the order became.
       auto now_status = order_status(*txn, order.id);
       if (!now_status.ok()) return now_status.error();
-      order_status_after = now_status->value_or(order.status);
+      if (!now_status->empty()) order_status_after = *now_status;
     }
     const std::string reason = order_status_after == kCancelled ? "order_cancelled" : "already_paid";
     auto updated = txn->exec(

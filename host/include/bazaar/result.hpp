@@ -114,3 +114,14 @@ constexpr int http_status_of(bz_status s) {
     auto bazaar_status_ = (expr);                        \
     if (!bazaar_status_.ok()) return bazaar_status_.error(); \
   } while (0)
+
+// Declares or assigns `lhs` from an expression returning Result<T>, or returns
+// its error: BAZAAR_ASSIGN_OR_RETURN(auto order, load(txn, id));
+#define BAZAAR_ASSIGN_OR_RETURN(lhs, expr) \
+  BAZAAR_ASSIGN_OR_RETURN_IMPL_(BAZAAR_RESULT_CONCAT_(bazaar_result_, __LINE__), lhs, expr)
+#define BAZAAR_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                   \
+  if (!tmp.ok()) return tmp.error();                   \
+  lhs = std::move(*tmp)
+#define BAZAAR_RESULT_CONCAT_(a, b) BAZAAR_RESULT_CONCAT_INNER_(a, b)
+#define BAZAAR_RESULT_CONCAT_INNER_(a, b) a##b

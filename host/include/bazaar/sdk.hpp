@@ -45,6 +45,26 @@ using Json = nlohmann::json;
 inline std::string_view view(bz_str s) { return {s.data, s.len}; }
 inline bz_str to_bz(std::string_view s) { return {s.data(), s.size()}; }
 
+// The current row of a statement (columns 0-based). Text is valid until the
+// statement steps again.
+class Row {
+ public:
+  Row(const bz_host_api* api, bz_stmt* stmt) : api_(api), stmt_(stmt) {}
+  int64_t int64(int column) const { return api_->stmt_column_int64(stmt_, column); }
+  std::string_view text(int column) const { return view(api_->stmt_column_text(stmt_, column)); }
+  std::string string(int column) const { return std::string(text(column)); }
+  bool is_null(int column) const { return api_->stmt_column_is_null(stmt_, column) != 0; }
+  // NULL as nullopt.
+  std::optional<int64_t> optional_int64(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return int64(column);
+  }
+
+ private:
+  const bz_host_api* api_;
+  bz_stmt* stmt_;
+};
+
 // A prepared statement inside a Txn (ABI 1.1). Parameters are 1-based,
 // columns 0-based; text columns are valid until the next step().
 class Stmt {
@@ -87,6 +107,45 @@ class Stmt {
   int64_t int64(int column) const { return api_->stmt_column_int64(stmt_, column); }
   std::string_view text(int column) const { return view(api_->stmt_column_text(stmt_, column)); }
   bool is_null(int column) const { return api_->stmt_column_is_null(stmt_, column) != 0; }
+  Row row() const { return Row(api_, stmt_); }
+
+  // Reading rows without writing a step() loop. Each runs the statement from
+  // where it is and stops at the first error.
+  //
+  // fn(const Row&) for every row; fn returns void or Status (an error stops).
+  template <class Fn>
+  Status for_each(Fn&& fn) {
+    while (true) {
+      auto more = step();
+      if (!more.ok()) return more.error();
+      if (!*more) return ok_status();
+      if constexpr (std::is_void_v<std::invoke_result_t<Fn&, const Row&>>) {
+        fn(row());
+      } else {
+        Status s = fn(row());
+        if (!s.ok()) return s;
+      }
+    }
+  }
+  // Every row as map(const Row&).
+  template <class Map>
+  Result<std::vector<std::invoke_result_t<Map&, const Row&>>> collect(Map&& map) {
+    std::vector<std::invoke_result_t<Map&, const Row&>> out;
+    Status s = for_each([&](const Row& r) { out.push_back(map(r)); });
+    if (!s.ok()) return s.error();
+    return out;
+  }
+  // The first row as map(const Row&), or nullopt when there is none. Further
+  // rows are left unread (the host resets the statement when the transaction
+  // ends or the same SQL is prepared again).
+  template <class Map>
+  Result<std::optional<std::invoke_result_t<Map&, const Row&>>> first(Map&& map) {
+    using T = std::invoke_result_t<Map&, const Row&>;
+    auto found = step();
+    if (!found.ok()) return found.error();
+    if (!*found) return std::optional<T>();
+    return std::optional<T>(map(row()));
+  }
 
  private:
   Stmt& checked(bz_status st, int index) {
@@ -141,6 +200,15 @@ class Txn {
     bz_status st = api_->stmt_prepare(txn_, to_bz(sql), &stmt, err, sizeof(err));
     if (st != BZ_OK) return Error(st, "DATABASE_ERROR", err);
     return Stmt(api_, stmt);
+  }
+  // prepare + bind_all: a statement ready to read with first(), collect() or
+  // for_each().
+  template <class... Args>
+  Result<Stmt> query(std::string_view sql, const Args&... args) {
+    auto stmt = prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind_all(args...);
+    return stmt;
   }
   // prepare + bind_all + run; returns the number of rows changed.
   template <class... Args>

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 #include <iterator>
 #include <new>
 #include <nlohmann/json.hpp>
@@ -394,6 +395,19 @@ class Host {
     bz_str out{};
     if (api_->config_get(host_, key, &out) == 0) return std::nullopt;
     return view(out);
+  }
+  // TEMPORARY stubs until the SDK's typed getters and has_service land.
+  bool has_service(const char*) const { return true; }
+  Result<std::string> config_string(const char* key, std::string_view fallback) const {
+    auto v = config(key);
+    return v ? std::string(*v) : std::string(fallback);
+  }
+  Result<int64_t> config_int(const char* key, int64_t fallback, int64_t min, int64_t max) const {
+    auto v = config(key);
+    if (!v) return fallback;
+    int64_t n = std::stoll(std::string(*v));
+    if (n < min || n > max) return invalid_argument("BAD_CONFIG", std::string("bad ") + key);
+    return n;
   }
   void count(const char* name, const char* labels = "", uint64_t delta = 1) const {
     api_->metric_add(host_, name, labels, delta);
@@ -1011,6 +1025,14 @@ constexpr bz_plugin make_plugin(const char* name, const char* version, const bz_
   return describe<P>(name, version).with_routes(routes);
 }
 
+}  // namespace bazaar::sdk
+
+namespace bazaar::sdk {
+template <class T>
+T or_throw(Result<T> result) {
+  if (!result.ok()) throw std::invalid_argument(result.error().message());
+  return std::move(*result);
+}
 }  // namespace bazaar::sdk
 
 // Exports the plugin's entry symbol for a plugin that only serves routes.

@@ -1,33 +1,9 @@
-#include "order_model.h"
+#include "domain/order_json.h"
 
 namespace orders {
 
-namespace {
-__extension__ typedef __int128 wide_int;  // products of two 64-bit amounts
-}  // namespace
-
-bool is_status(std::string_view s) {
-  return s == kPendingPayment || s == kPaid || s == kShipped || s == kDelivered || s == kCancelled ||
-         s == kRefunded;
-}
-
-bool is_paid_state(std::string_view s) { return s == kPaid || s == kShipped || s == kDelivered; }
-
-void Order::apply_discount(int64_t amount) {
-  discount = amount;
-  payable = total - discount;
-  int64_t left = discount;
-  for (size_t i = 0; i < items.size(); ++i) {
-    OrderItem& item = items[i];
-    // __int128: amount * discount may exceed 64 bits for large orders.
-    int64_t share = i + 1 == items.size()
-                        ? left
-                        : static_cast<int64_t>(static_cast<wide_int>(item.amount) * discount / total);
-    share = std::min(share, item.amount);
-    item.discount = share;
-    item.paid_amount = item.amount - share;
-    left -= share;
-  }
+Json hold_json(const Hold& h) {
+  return {{"name", h.name}, {"reason", h.reason}, {"placed_by", h.placed_by}, {"placed_at", iso_time(h.placed_ms)}};
 }
 
 Json order_json(const Order& o) {
@@ -44,16 +20,19 @@ Json order_json(const Order& o) {
                      {"refunded_qty", i.refunded_qty},
                      {"refunded_amount", i.refunded_amount}});
   }
+  Json holds = Json::array();
+  for (const Hold& h : o.holds) holds.push_back(hold_json(h));
   return {{"order_id", id_text(o.id)},
           {"user_id", id_text(o.user_id)},
           {"merchant_id", id_text(o.merchant_id)},
-          {"status", o.status},
+          {"status", to_string(o.status)},
           {"total", o.total},
           {"discount", o.discount},
           {"payable", o.payable},
           {"refunded", o.refunded},
           {"flash_sale_id", o.flash_id ? Json(id_text(*o.flash_id)) : Json(nullptr)},
           {"items", std::move(items)},
+          {"holds", std::move(holds)},
           {"address", Json::parse(o.address, nullptr, false)},
           {"payment_deadline", iso_time(o.payment_deadline_ms)},
           {"created_at", iso_time(o.created_ms)},
@@ -62,9 +41,9 @@ Json order_json(const Order& o) {
 }
 
 Json order_summary_json(const Order& o, int64_t item_count) {
-  return {{"order_id", id_text(o.id)},   {"merchant_id", id_text(o.merchant_id)},
-          {"status", o.status},          {"total", o.total},
-          {"payable", o.payable},        {"item_count", item_count},
+  return {{"order_id", id_text(o.id)},       {"merchant_id", id_text(o.merchant_id)},
+          {"status", to_string(o.status)},   {"total", o.total},
+          {"payable", o.payable},            {"item_count", item_count},
           {"created_at", iso_time(o.created_ms)}};
 }
 

@@ -1,4 +1,4 @@
-#include "util.h"
+#include "domain/values.h"
 
 #include <openssl/evp.h>
 
@@ -145,6 +145,10 @@ Result<int64_t> int_field(const Json& object, const char* field, int64_t min, in
 }
 
 Status only_fields(const Json& object, std::initializer_list<std::string_view> allowed) {
+  return only_fields(object, std::vector<std::string_view>(allowed));
+}
+
+Status only_fields(const Json& object, const std::vector<std::string_view>& allowed) {
   for (const auto& [name, value] : object.items()) {
     bool known = false;
     for (std::string_view a : allowed) known = known || a == name;
@@ -155,6 +159,15 @@ Status only_fields(const Json& object, std::initializer_list<std::string_view> a
       }
       return bazaar::invalid_argument("UNKNOWN_FIELD", "unknown field \"" + name.substr(0, 64) + "\"");
     }
+  }
+  return bazaar::ok_status();
+}
+
+Status known_fields(const Json& object, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : object.items()) {
+    bool known = false;
+    for (std::string_view a : allowed) known = known || a == name;
+    if (!known) return bazaar::invalid_argument("UNKNOWN_FIELD", "unknown field \"" + name.substr(0, 64) + "\"");
   }
   return bazaar::ok_status();
 }
@@ -171,24 +184,6 @@ std::string sha256_hex(std::string_view bytes) {
     out.push_back(kHex[digest[i] & 15]);
   }
   return out;
-}
-
-Result<PageRequest> parse_page(const bazaar::sdk::Request& req) {
-  PageRequest page;
-  if (auto cursor = req.query("cursor"); cursor && !cursor->empty()) {
-    auto id = parse_id_text(*cursor);
-    if (!id) return bazaar::invalid_argument("BAD_CURSOR", "cursor is not one this API gave out");
-    page.before_id = *id;
-  }
-  if (auto limit = req.query("limit"); limit && !limit->empty()) {
-    int value = 0;
-    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-    if (ec != std::errc() || end != limit->data() + limit->size() || value < 1 || value > 100) {
-      return bazaar::invalid_argument("BAD_LIMIT", "limit must be from 1 to 100");
-    }
-    page.limit = value;
-  }
-  return page;
 }
 
 std::string actor_of(const bz_identity& who) {

@@ -1,20 +1,24 @@
-// Small helpers shared by the orders plugin: ids as decimal strings, ISO-8601
-// times, strict JSON field readers, cursor pages, hashing.
+// Values at the edge of the orders plugin: ids as decimal strings, ISO-8601
+// times, strict JSON field readers, hashing. Pure: no storage, no host calls.
 #pragma once
 
-#include <bazaar/sdk.hpp>
+#include <bazaar/plugin.h>
+#include <bazaar/result.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace orders {
 
 using bazaar::Error;
 using bazaar::Result;
 using bazaar::Status;
-using bazaar::sdk::Json;
+using Json = nlohmann::json;
 
 // Ids travel as decimal strings (JavaScript loses integers above 2^53).
 std::string id_text(int64_t id);
@@ -35,18 +39,16 @@ Result<Json> optional_object_body(std::string_view body);
 // An integer field in [min, max]; `code` names the error.
 Result<int64_t> int_field(const Json& object, const char* field, int64_t min, int64_t max,
                           const char* code);
-// Refuses any member of `object` not in `allowed`.
+// Refuses any member of `object` not in `allowed`: 400 PRICE_NOT_ALLOWED for
+// a price-like name (prices never come from the client), else UNKNOWN_FIELD.
 Status only_fields(const Json& object, std::initializer_list<std::string_view> allowed);
+Status only_fields(const Json& object, const std::vector<std::string_view>& allowed);
+// Refuses any member of `object` not in `allowed` as UNKNOWN_FIELD, whatever
+// its name: for bodies where prices are not the subject (refunds, shipping).
+Status known_fields(const Json& object, std::initializer_list<std::string_view> allowed);
 
 // Lower-case hex SHA-256.
 std::string sha256_hex(std::string_view bytes);
-
-// ?cursor=&limit= of a list endpoint.
-struct PageRequest {
-  int64_t before_id = INT64_MAX;  // rows with id < before_id
-  int limit = 20;
-};
-Result<PageRequest> parse_page(const bazaar::sdk::Request& req);
 
 std::string actor_of(const bz_identity& who);
 

@@ -1,7 +1,9 @@
-#include "payments.h"
+#include "lifecycle/payments.h"
 
-#include "order_store.h"
+#include "events/order_events.h"
 #include "payment_signature.h"
+#include "store/order_store.h"
+#include "store/payment_store.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +13,7 @@ namespace orders {
 
 using bazaar::sdk::Reply;
 using bazaar::sdk::Request;
+using bazaar::sdk::Txn;
 
 namespace {
 
@@ -28,14 +31,6 @@ constexpr std::string_view kSuccess = "SUCCESS";
 
 Error unauthenticated(std::string code, std::string message) {
   return {BZ_UNAUTHENTICATED, std::move(code), std::move(message)};
-}
-
-// FNV-1a 64: places a nonce or a transaction id's claim on a shard. Must
-// never change once claims exist (a new hash would look on another shard).
-uint64_t placement_hash(std::string_view key) {
-  uint64_t h = 14695981039346656037ULL;
-  for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  return h;
 }
 
 std::string read_secret(const bazaar::sdk::Host& host, std::string& problem) {
@@ -70,36 +65,19 @@ bool printable_ascii(std::string_view text) {
   return true;
 }
 
-// What a callback needs to know of an order; nullopt: no such order.
-struct OrderFacts {
-  std::string status;
-  int64_t payable = 0;
-};
-
-Result<std::optional<OrderFacts>> order_facts(Txn& txn, int64_t order_id) {
-  auto stmt = txn.prepare("SELECT status, payable FROM orders_orders WHERE id = ?1");
-  if (!stmt.ok()) return stmt.error();
-  stmt->bind(1, order_id);
-  auto row = stmt->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return std::optional<OrderFacts>();
-  return std::optional<OrderFacts>(OrderFacts{std::string(stmt->text(0)), stmt->int64(1)});
-}
-
 // The order's status, "" when there is no such order.
 Result<std::string> order_status(Txn& txn, int64_t order_id) {
-  auto facts = order_facts(txn, order_id);
-  if (!facts.ok()) return facts.error();
-  return *facts ? (*facts)->status : std::string();
+  BAZAAR_ASSIGN_OR_RETURN(std::optional<OrderFacts> facts, OrderStore::facts(txn, order_id));
+  return facts ? std::string(to_string(facts->status)) : std::string();
 }
 
 Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such order"); }
 
-Status check_amount(const PaymentCallback& payment, int64_t payable) {
+Status check_amount(const PaymentCallback& payment, Money payable) {
   if (payment.amount == payable) return {};
-  return bazaar::failed_precondition("AMOUNT_MISMATCH", "amount " + std::to_string(payment.amount) +
+  return bazaar::failed_precondition("AMOUNT_MISMATCH", "amount " + std::to_string(payment.amount.in_fen()) +
                                                             " is not the order's payable " +
-                                                            std::to_string(payable));
+                                                            std::to_string(payable.in_fen()));
 }
 
 }  // namespace
@@ -121,7 +99,7 @@ Result<PaymentCallback> parse_payment_callback(std::string_view body) {
   out.transaction_id = txn_id->get<std::string>();
   auto amount = int_field(doc, "amount", 0, INT64_MAX, "INVALID_BODY");
   if (!amount.ok()) return amount.error();
-  out.amount = *amount;
+  out.amount = Money::fen(*amount);
   auto status = doc.find("status");
   if (status == doc.end() || !status->is_string()) {
     return bazaar::invalid_argument("INVALID_BODY", "status must be a string");
@@ -130,8 +108,7 @@ Result<PaymentCallback> parse_payment_callback(std::string_view body) {
   return out;
 }
 
-Payments::Payments(bazaar::sdk::Host host, Settlement& settlement)
-    : host_(host), settlement_(settlement) {
+Payments::Payments(bazaar::sdk::Host host, const StatusMoves& moves) : host_(host), moves_(moves) {
   std::string problem;
   secret_ = read_secret(host_, problem);
   // Logged once per process; each callback then answers 503 without a log line.
@@ -192,22 +169,14 @@ Result<Reply> Payments::handle(const Request& req) {
 }
 
 Status Payments::spend_nonce(std::string_view nonce, int64_t now_ms, const bz_request* req) const {
-  auto txn = host_.begin(host_.shard_of(placement_hash(nonce)), BZ_TXN_WRITE, req);
-  if (!txn.ok()) return txn.error();
-  auto purged = txn->exec(
-      "DELETE FROM orders_payment_nonces WHERE nonce IN "
-      "(SELECT nonce FROM orders_payment_nonces WHERE seen_ms < ?1 LIMIT ?2)",
-      now_ms - kNonceKeepMs, kNoncePurgeBatch);
-  if (!purged.ok()) return purged.error();
+  BAZAAR_ASSIGN_OR_RETURN(
+      Txn txn, host_.begin(host_.shard_of(PaymentStore::placement_hash(nonce)), BZ_TXN_WRITE, req));
   // A row older than the keep window that the bounded purge has not reached
   // yet counts as unused: it is taken over rather than refused.
-  auto recorded = txn->exec(
-      "INSERT INTO orders_payment_nonces (nonce, seen_ms) VALUES (?1, ?2) "
-      "ON CONFLICT (nonce) DO UPDATE SET seen_ms = excluded.seen_ms WHERE seen_ms < ?3",
-      nonce, now_ms, now_ms - kNonceKeepMs);
-  if (!recorded.ok()) return recorded.error();
-  if (*recorded == 0) return bazaar::conflict("NONCE_REUSED", "this nonce was already used");
-  return txn->commit();
+  BAZAAR_ASSIGN_OR_RETURN(const bool fresh,
+                          PaymentStore::spend_nonce(txn, nonce, now_ms, now_ms - kNonceKeepMs, kNoncePurgeBatch));
+  if (!fresh) return bazaar::conflict("NONCE_REUSED", "this nonce was already used");
+  return txn.commit();
 }
 
 Result<Reply> Payments::ignore(const PaymentCallback& payment, const bz_request* req) const {
@@ -215,53 +184,31 @@ Result<Reply> Payments::ignore(const PaymentCallback& payment, const bz_request*
   // provider stops retrying, and change nothing.
   const uint32_t shard = host_.shard_of_id(payment.order_id);
   if (shard >= host_.shard_count()) return order_not_found();
-  auto txn = host_.begin(shard, BZ_TXN_READ, req);
-  if (!txn.ok()) return txn.error();
-  auto facts = order_facts(*txn, payment.order_id);
-  if (!facts.ok()) return facts.error();
-  if (!*facts) return order_not_found();
-  return answer("IGNORED", payment.order_id, (*facts)->status);
+  BAZAAR_ASSIGN_OR_RETURN(Txn txn, host_.begin(shard, BZ_TXN_READ, req));
+  BAZAAR_ASSIGN_OR_RETURN(std::optional<OrderFacts> facts, OrderStore::facts(txn, payment.order_id));
+  if (!facts) return order_not_found();
+  return answer("IGNORED", payment.order_id, to_string(facts->status));
 }
 
-Status Payments::check_payable(uint32_t shard, const PaymentCallback& payment,
-                               const bz_request* req) const {
-  auto txn = host_.begin(shard, BZ_TXN_READ, req);
-  if (!txn.ok()) return txn.error();
-  auto facts = order_facts(*txn, payment.order_id);
-  if (!facts.ok()) return facts.error();
-  if (!*facts) return order_not_found();
-  return check_amount(payment, (*facts)->payable);
+Status Payments::check_payable(uint32_t shard, const PaymentCallback& payment, const bz_request* req) const {
+  BAZAAR_ASSIGN_OR_RETURN(Txn txn, host_.begin(shard, BZ_TXN_READ, req));
+  BAZAAR_ASSIGN_OR_RETURN(std::optional<OrderFacts> facts, OrderStore::facts(txn, payment.order_id));
+  if (!facts) return order_not_found();
+  return check_amount(payment, facts->payable);
 }
 
-Result<int64_t> Payments::claim(const PaymentCallback& payment, int64_t now_ms,
-                                const bz_request* req) const {
-  auto txn = host_.begin(host_.shard_of(placement_hash(payment.transaction_id)), BZ_TXN_WRITE, req);
-  if (!txn.ok()) return txn.error();
-  auto inserted = txn->exec(
-      "INSERT INTO orders_payment_claims (provider_txn_id, order_id, claimed_ms) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (provider_txn_id) DO NOTHING",
-      payment.transaction_id, payment.order_id, now_ms);
-  if (!inserted.ok()) return inserted.error();
-  if (*inserted == 1) {
-    BAZAAR_RETURN_IF_ERROR(txn->commit());
-    return payment.order_id;
-  }
-  // Claimed before; nothing to commit.
-  auto stmt = txn->prepare("SELECT order_id FROM orders_payment_claims WHERE provider_txn_id = ?1");
-  if (!stmt.ok()) return stmt.error();
-  stmt->bind(1, payment.transaction_id);
-  auto row = stmt->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return bazaar::internal_error("a transaction id claim conflicted but cannot be read");
-  return stmt->int64(0);
+Result<int64_t> Payments::claim(const PaymentCallback& payment, int64_t now_ms, const bz_request* req) const {
+  BAZAAR_ASSIGN_OR_RETURN(
+      Txn txn, host_.begin(host_.shard_of(PaymentStore::placement_hash(payment.transaction_id)), BZ_TXN_WRITE, req));
+  BAZAAR_ASSIGN_OR_RETURN(const int64_t owner, PaymentStore::claim(txn, payment.transaction_id, payment.order_id, now_ms));
+  if (owner == payment.order_id) BAZAAR_RETURN_IF_ERROR(txn.commit());  // claimed before: nothing to commit
+  return owner;
 }
 
 Result<Reply> Payments::duplicate_of(int64_t order_id, const bz_request* req) const {
-  auto txn = host_.begin(host_.shard_of_id(order_id), BZ_TXN_READ, req);
-  if (!txn.ok()) return txn.error();
-  auto status = order_status(*txn, order_id);
-  if (!status.ok()) return status.error();
-  return answer("DUPLICATE", order_id, *status);
+  BAZAAR_ASSIGN_OR_RETURN(Txn txn, host_.begin(host_.shard_of_id(order_id), BZ_TXN_READ, req));
+  BAZAAR_ASSIGN_OR_RETURN(const std::string status, order_status(txn, order_id));
+  return answer("DUPLICATE", order_id, status);
 }
 
 Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, const Request& req) {
@@ -271,101 +218,50 @@ Result<Reply> Payments::apply(const PaymentCallback& payment, int64_t now_ms, co
   // Both facts are fixed when the order is created, so this check cannot go
   // stale before the claim that relies on it.
   BAZAAR_RETURN_IF_ERROR(check_payable(shard, payment, req.raw()));
-  auto owner = claim(payment, now_ms, req.raw());
-  if (!owner.ok()) return owner.error();
-  if (*owner != payment.order_id) {
-    log(req, BZ_LOG_WARN, "payment " + payment.transaction_id + " already belongs to order " +
-                              id_text(*owner) + ": the callback for order " +
-                              id_text(payment.order_id) + " changed nothing");
-    return duplicate_of(*owner, req.raw());
+  BAZAAR_ASSIGN_OR_RETURN(const int64_t owner, claim(payment, now_ms, req.raw()));
+  if (owner != payment.order_id) {
+    log(req, BZ_LOG_WARN, "payment " + payment.transaction_id + " already belongs to order " + id_text(owner) +
+                              ": the callback for order " + id_text(payment.order_id) + " changed nothing");
+    return duplicate_of(owner, req.raw());
   }
 
-  auto txn = host_.begin(shard, BZ_TXN_WRITE, req.raw());
-  if (!txn.ok()) return txn.error();
-
+  BAZAAR_ASSIGN_OR_RETURN(Txn txn, host_.begin(shard, BZ_TXN_WRITE, req.raw()));
   // Once per transaction_id: the row is the record (and the lock) of this payment.
-  auto inserted = txn->exec(
-      "INSERT INTO orders_payments (provider_txn_id, order_id, amount, outcome, reason, received_ms) "
-      "VALUES (?1, ?2, ?3, 'APPLIED', 'paid', ?4) ON CONFLICT (provider_txn_id) DO NOTHING",
-      payment.transaction_id, payment.order_id, payment.amount, now_ms);
-  if (!inserted.ok()) return inserted.error();
-  if (*inserted == 0) {
+  BAZAAR_ASSIGN_OR_RETURN(const std::optional<int64_t> seen,
+                          PaymentStore::record(txn, payment.transaction_id, payment.order_id, payment.amount, now_ms));
+  if (seen) {
     // Seen before: report the order that payment was recorded for. The
     // transaction changed nothing and rolls back when it goes out of scope.
-    auto stmt = txn->prepare("SELECT order_id FROM orders_payments WHERE provider_txn_id = ?1");
-    if (!stmt.ok()) return stmt.error();
-    stmt->bind(1, payment.transaction_id);
-    auto row = stmt->step();
-    if (!row.ok()) return row.error();
-    const int64_t recorded_order = *row ? stmt->int64(0) : payment.order_id;
-    auto status = order_status(*txn, recorded_order);
-    if (!status.ok()) return status.error();
-    return answer("DUPLICATE", recorded_order, *status);
+    BAZAAR_ASSIGN_OR_RETURN(const std::string status, order_status(txn, *seen));
+    return answer("DUPLICATE", *seen, status);
   }
+  BAZAAR_ASSIGN_OR_RETURN(std::optional<Order> order, OrderStore::load(txn, payment.order_id));
+  if (!order) return order_not_found();
+  BAZAAR_RETURN_IF_ERROR(check_amount(payment, order->payable));
 
-  auto loaded = OrderStore::load(*txn, payment.order_id);
-  if (!loaded.ok()) return loaded.error();
-  if (!*loaded) return order_not_found();
-  const Order& order = **loaded;
-  BAZAAR_RETURN_IF_ERROR(check_amount(payment, order.payable));
-
-  bool applied = false;
-  if (order.status == kPendingPayment) {
-    auto moved = OrderStore::transition(*txn, order.id, kPendingPayment, kPaid, "provider",
-                                        "paid:" + payment.transaction_id, now_ms);
-    if (!moved.ok()) return moved.error();
-    applied = *moved;  // false: moved by someone else first, handled as below
+  if (order->status == OrderStatus::kPendingPayment) {
+    const Move paid{OrderStatus::kPaid, "provider", "paid:" + payment.transaction_id,
+                    {{"payable", order->payable}, {"transaction_id", payment.transaction_id}}};
+    // The payment's record commits with the move; the participants are
+    // confirmed right after (the settle timer retries what fails there).
+    BAZAAR_ASSIGN_OR_RETURN(const bool moved, moves_.run(std::move(txn), *order, paid, req.raw()));
+    // We hold the shard's write lock since the load: the move cannot lose a race.
+    if (!moved) return bazaar::unavailable("DATABASE_BUSY", "the order changed while paying it; retry");
+    return answer("APPLIED", order->id, to_string(OrderStatus::kPaid));
   }
-  std::string order_status_after = applied ? std::string(kPaid) : order.status;
-  if (applied) {
-    // A legacy order's timer (see order_cancel.cc); the others' goes with
-    // the settlement's confirm.
-    BAZAAR_RETURN_IF_ERROR(Settlement::cancel_payment_timeout(*txn, order.id));
-    BAZAAR_RETURN_IF_ERROR(Settlement::schedule(*txn, order.id, now_ms));
-    BAZAAR_RETURN_IF_ERROR(txn->publish("order.paid.", {{"order_id", id_text(order.id)},
-                                                        {"user_id", id_text(order.user_id)},
-                                                        {"merchant_id", id_text(order.merchant_id)},
-                                                        {"status", kPaid},
-                                                        {"payable", order.payable},
-                                                        {"transaction_id", payment.transaction_id}}));
-    OrderStore::invalidate_after_commit(*txn, order.id, order.user_id);
-  } else {
-    // Money arrived for an order that cannot take it: record it for refund,
-    // leave the order as it is.
-    if (order.status == kPendingPayment) {
-      // The conditional update lost: read what the order became.
-      auto now_status = order_status(*txn, order.id);
-      if (!now_status.ok()) return now_status.error();
-      if (!now_status->empty()) order_status_after = *now_status;
-    }
-    const std::string reason = order_status_after == kCancelled ? "order_cancelled" : "already_paid";
-    auto updated = txn->exec(
-        "UPDATE orders_payments SET outcome = 'REFUND_REQUIRED', reason = ?1 WHERE provider_txn_id = ?2",
-        reason, payment.transaction_id);
-    if (!updated.ok()) return updated.error();
-    BAZAAR_RETURN_IF_ERROR(txn->publish("payment.refund_required.",
-                                        {{"order_id", id_text(order.id)},
-                                         {"user_id", id_text(order.user_id)},
-                                         {"merchant_id", id_text(order.merchant_id)},
-                                         {"status", order_status_after},
-                                         {"transaction_id", payment.transaction_id},
-                                         {"amount", payment.amount},
-                                         {"reason", reason}}));
-  }
-  BAZAAR_RETURN_IF_ERROR(txn->commit());
-
-  if (!applied) {
-    log(req, BZ_LOG_WARN, "payment " + payment.transaction_id + " for order " + id_text(order.id) +
-                              " needs a refund (order " + order_status_after + ")");
-    return answer("REFUND_REQUIRED", order.id, order_status_after);
-  }
-  // Confirms the participants now; the settle timer scheduled above retries
-  // whatever fails here, so an error only costs latency.
-  if (Status settled = settlement_.settle(order.id, req.raw()); !settled.ok()) {
-    log(req, BZ_LOG_WARN, "settle of order " + id_text(order.id) + " after payment deferred to its timer: " +
-                              settled.error().message());
-  }
-  return answer("APPLIED", order.id, kPaid);
+  // Money arrived for an order that cannot take it: record it for refund,
+  // leave the order as it is.
+  const std::string reason = order->status == OrderStatus::kCancelled ? "order_cancelled" : "already_paid";
+  BAZAAR_RETURN_IF_ERROR(PaymentStore::mark_refund_required(txn, payment.transaction_id, reason));
+  Json event = events::order_event(*order);
+  event["transaction_id"] = payment.transaction_id;
+  event["amount"] = payment.amount;
+  event["reason"] = reason;
+  BAZAAR_RETURN_IF_ERROR(txn.publish(events::kRefundRequired, event));
+  BAZAAR_RETURN_IF_ERROR(txn.commit());
+  log(req, BZ_LOG_WARN, "payment " + payment.transaction_id + " for order " + id_text(order->id) +
+                            " needs a refund (order " + std::string(to_string(order->status)) + ")");
+  return answer("REFUND_REQUIRED", order->id, to_string(order->status));
 }
 
 Reply Payments::answer(std::string_view result, int64_t order_id,

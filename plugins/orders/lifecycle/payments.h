@@ -4,8 +4,9 @@
 // records money that must go back (order cancelled or already paid).
 #pragma once
 
-#include "settlement.h"
-#include "util.h"
+#include "domain/money.h"
+#include "domain/values.h"
+#include "lifecycle/status_moves.h"
 
 #include <string>
 #include <string_view>
@@ -16,7 +17,7 @@ namespace orders {
 struct PaymentCallback {
   int64_t order_id = 0;
   std::string transaction_id;  // 1-64 printable ASCII (0x20-0x7E)
-  int64_t amount = 0;          // fen, >= 0
+  Money amount;                // fen, >= 0
   std::string status;          // "SUCCESS" is the only one acted upon
 };
 
@@ -30,8 +31,8 @@ class Payments {
   // by plugin.orders.payment_secret_file (trailing whitespace trimmed). With
   // neither, logs once and answers every callback 503 PAYMENTS_NOT_CONFIGURED
   // so that a node without a secret still serves everything else.
-  // `settlement` must outlive this object.
-  Payments(bazaar::sdk::Host host, Settlement& settlement);
+  // `moves` must outlive this object.
+  Payments(bazaar::sdk::Host host, const StatusMoves& moves);
 
   // The route handler (public: the signature is the authentication). Any
   // request thread. Rejections change nothing except, after the signature,
@@ -65,7 +66,7 @@ class Payments {
   void log(const bazaar::sdk::Request& req, bz_log_level level, std::string_view message) const;
 
   bazaar::sdk::Host host_;
-  Settlement& settlement_;
+  const StatusMoves& moves_;
   std::string secret_;  // empty: not configured
 };
 

@@ -1,28 +1,31 @@
-// Catalog (merchant role, own SKUs only) and the public SKU view. A SKU and
-// its stock counters are one row on the shard its id names.
+// Catalog routes (docs/API.md, "Catalog"): a merchant's own SKUs and their
+// stock, and the public SKU view. A SKU and its counters are one row on the
+// shard its id names; SQL in store/sku_store.h.
 #pragma once
 
-#include "util.h"
+#include "domain/values.h"
+
+#include <bazaar/sdk.hpp>
 
 namespace orders {
 
-class Catalog {
+class CatalogRoutes {
  public:
-  struct Sku;  // a row of orders_skus
-  explicit Catalog(bazaar::sdk::Host host) : host_(host) {}
+  explicit CatalogRoutes(bazaar::sdk::Host host) : host_(host) {}
 
-  Result<bazaar::sdk::Reply> create(const bazaar::sdk::Request& req);
-  Result<bazaar::sdk::Reply> get_own(const bazaar::sdk::Request& req);
-  Result<bazaar::sdk::Reply> list_own(const bazaar::sdk::Request& req);
-  Result<bazaar::sdk::Reply> update(const bazaar::sdk::Request& req);
-  Result<bazaar::sdk::Reply> set_stock(const bazaar::sdk::Request& req);
-  Result<bazaar::sdk::Reply> add_stock(const bazaar::sdk::Request& req);
-  Result<bazaar::sdk::Reply> get_public(const bazaar::sdk::Request& req);
+  Result<bazaar::sdk::Reply> create(const bazaar::sdk::Request& req) const;
+  Result<bazaar::sdk::Reply> get_own(const bazaar::sdk::Request& req) const;
+  Result<bazaar::sdk::Reply> list_own(const bazaar::sdk::Request& req) const;
+  Result<bazaar::sdk::Reply> update(const bazaar::sdk::Request& req) const;
+  Result<bazaar::sdk::Reply> set_stock(const bazaar::sdk::Request& req) const;
+  Result<bazaar::sdk::Reply> add_stock(const bazaar::sdk::Request& req) const;
+  Result<bazaar::sdk::Reply> get_public(const bazaar::sdk::Request& req) const;
 
  private:
-  // Runs `change` (one conditional UPDATE of the caller's SKU) and answers the SKU.
+  // Runs `change` (one conditional UPDATE of the caller's SKU, answering the
+  // rows it changed) and answers the SKU; 404 when it changed none.
   template <class Change>
-  Result<bazaar::sdk::Reply> change_own(const bazaar::sdk::Request& req, Change&& change);
+  Result<bazaar::sdk::Reply> change_own(const bazaar::sdk::Request& req, Change&& change) const;
 
   bazaar::sdk::Host host_;
 };

@@ -1,7 +1,8 @@
-#include "queries.h"
+#include "routes/order_queries.h"
 
-#include "order_store.h"
-#include "scatter.h"
+#include "domain/order_json.h"
+#include "routes/paging.h"
+#include "store/order_store.h"
 
 namespace orders {
 
@@ -41,13 +42,13 @@ std::optional<std::string_view> visible_part(const bz_identity& who, std::string
   return entry.substr(newline + 1);
 }
 
-Result<std::string> status_filter(const Request& req) {
-  std::string status = req.query("status").value_or("");
-  if (!status.empty() && !is_status(status)) {
-    return bazaar::invalid_argument("BAD_STATUS", "status must be one of PENDING_PAYMENT, PAID, SHIPPED, "
-                                                  "DELIVERED, CANCELLED, REFUNDED");
-  }
-  return status;
+// ?status=: nullopt for any.
+Result<std::optional<OrderStatus>> status_filter(const Request& req) {
+  const std::string status = req.query("status").value_or("");
+  if (status.empty()) return std::optional<OrderStatus>();
+  if (auto parsed = parse_status(status)) return std::optional<OrderStatus>(*parsed);
+  return bazaar::invalid_argument("BAD_STATUS", "status must be one of PENDING_PAYMENT, PAID, SHIPPED, "
+                                                "DELIVERED, CANCELLED, REFUNDED");
 }
 
 Json rows_page(const std::vector<OrderRow>& rows, const PageRequest& page) {
@@ -64,12 +65,10 @@ Result<std::string> OrderQueries::visible_order(const Request& req) {
   auto cached = host_.get_or_load(
       OrderStore::detail_key(*id), kDetailCache, req.raw(),
       [&]() -> Result<std::optional<std::string>> {
-        auto txn = host_.begin(host_.shard_of_id(*id), BZ_TXN_READ, req.raw());
-        if (!txn.ok()) return txn.error();
-        auto order = OrderStore::load(*txn, *id);
-        if (!order.ok()) return order.error();
-        if (!*order) return std::optional<std::string>();
-        return std::optional<std::string>(detail_entry(**order));
+        BAZAAR_ASSIGN_OR_RETURN(Txn txn, host_.begin(host_.shard_of_id(*id), BZ_TXN_READ, req.raw()));
+        BAZAAR_ASSIGN_OR_RETURN(const std::optional<Order> order, OrderStore::load(txn, *id));
+        if (!order) return std::optional<std::string>();
+        return std::optional<std::string>(detail_entry(*order));
       });
   if (!cached.ok()) return cached.error();
   if (!*cached) return order_not_found();
@@ -85,31 +84,25 @@ Result<Reply> OrderQueries::detail(const Request& req) {
 }
 
 Result<Reply> OrderQueries::history(const Request& req) {
-  auto order = visible_order(req);
-  if (!order.ok()) return order.error();
+  BAZAAR_RETURN_IF_ERROR(visible_order(req));
   const int64_t id = *parse_id_text(req.param("id"));
-  auto txn = host_.begin(host_.shard_of_id(id), BZ_TXN_READ, req.raw());
-  if (!txn.ok()) return txn.error();
-  auto rows = OrderStore::history(*txn, id);
-  if (!rows.ok()) return rows.error();
-  return Reply::json({{"order_id", id_text(id)}, {"history", std::move(*rows)}});
+  BAZAAR_ASSIGN_OR_RETURN(Txn txn, host_.begin(host_.shard_of_id(id), BZ_TXN_READ, req.raw()));
+  BAZAAR_ASSIGN_OR_RETURN(Json rows, OrderStore::history(txn, id));
+  return Reply::json({{"order_id", id_text(id)}, {"history", std::move(rows)}});
 }
 
 Result<Reply> OrderQueries::list_mine(const Request& req) {
-  auto page = parse_page(req);
-  if (!page.ok()) return page.error();
-  auto status = status_filter(req);
-  if (!status.ok()) return status.error();
+  BAZAAR_ASSIGN_OR_RETURN(const PageRequest page, parse_page(req));
+  BAZAAR_ASSIGN_OR_RETURN(const std::optional<OrderStatus> status, status_filter(req));
   const int64_t user = req.identity().subject_id;
   auto load = [&]() -> Result<std::optional<std::string>> {
-    auto txn = host_.begin(host_.shard_of(static_cast<uint64_t>(user)), BZ_TXN_READ, req.raw());
-    if (!txn.ok()) return txn.error();
-    auto rows = OrderStore::list_by_user(*txn, user, *status, page->before_id, page->limit);
-    if (!rows.ok()) return rows.error();
-    return std::optional<std::string>(rows_page(*rows, *page).dump());
+    BAZAAR_ASSIGN_OR_RETURN(Txn txn, host_.begin(host_.shard_of(static_cast<uint64_t>(user)), BZ_TXN_READ, req.raw()));
+    BAZAAR_ASSIGN_OR_RETURN(const std::vector<OrderRow> rows,
+                            OrderStore::list_by_user(txn, user, status, page.before_id, page.limit));
+    return std::optional<std::string>(rows_page(rows, page).dump());
   };
   // Only the default first page is cached: it is what an app opens on.
-  const bool first_page = status->empty() && page->before_id == INT64_MAX && page->limit == 20;
+  const bool first_page = !status && page.before_id == INT64_MAX && page.limit == 20;
   auto body = first_page ? host_.get_or_load(OrderStore::first_page_key(user), kPageCache, req.raw(), load)
                          : load();
   if (!body.ok()) return body.error();
@@ -117,17 +110,16 @@ Result<Reply> OrderQueries::list_mine(const Request& req) {
 }
 
 Result<Reply> OrderQueries::list_merchant(const Request& req) {
-  auto page = parse_page(req);
-  if (!page.ok()) return page.error();
-  auto status = status_filter(req);
-  if (!status.ok()) return status.error();
+  BAZAAR_ASSIGN_OR_RETURN(const PageRequest page, parse_page(req));
+  BAZAAR_ASSIGN_OR_RETURN(const std::optional<OrderStatus> status, status_filter(req));
   const int64_t merchant = req.identity().subject_id;
-  auto rows = newest_across_shards<OrderRow>(
-      host_, req.raw(), *page,
-      [&](Txn& txn) { return OrderStore::list_by_merchant(txn, merchant, *status, page->before_id, page->limit); },
-      [](const OrderRow& r) { return r.order.id; });
-  if (!rows.ok()) return rows.error();
-  return Reply::json(rows_page(*rows, *page));
+  BAZAAR_ASSIGN_OR_RETURN(
+      const std::vector<OrderRow> rows,
+      newest_across_shards<OrderRow>(
+          host_, req.raw(), page,
+          [&](Txn& txn) { return OrderStore::list_by_merchant(txn, merchant, status, page.before_id, page.limit); },
+          [](const OrderRow& r) { return r.order.id; }));
+  return Reply::json(rows_page(rows, page));
 }
 
 }  // namespace orders

@@ -4,7 +4,9 @@
 // their commit: OrderStore::invalidate_after_commit).
 #pragma once
 
-#include "util.h"
+#include "domain/values.h"
+
+#include <bazaar/sdk.hpp>
 
 namespace orders {
 

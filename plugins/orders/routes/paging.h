@@ -1,15 +1,26 @@
-// Merchant-wide lists (SKUs, flash sales, orders) span every shard: each
-// shard answers its newest rows below the cursor, and the merge keeps the
-// newest `limit` overall. Ids are time-ordered, so the page is stable while
-// rows are added and the last id is the next cursor.
+// Cursor pages of list endpoints: ?cursor=&limit=, and merchant-wide lists
+// (SKUs, flash sales, orders) that span every shard: each shard answers its
+// newest rows below the cursor, and the merge keeps the newest `limit`
+// overall. Ids are time-ordered, so the page is stable while rows are added
+// and the last id is the next cursor.
 #pragma once
 
-#include "util.h"
+#include "domain/values.h"
+
+#include <bazaar/sdk.hpp>
 
 #include <algorithm>
 #include <vector>
 
 namespace orders {
+
+// ?cursor=&limit= of a list endpoint.
+struct PageRequest {
+  int64_t before_id = INT64_MAX;  // rows with id < before_id
+  int limit = 20;
+};
+// 400 BAD_CURSOR, BAD_LIMIT (1..100, default 20).
+Result<PageRequest> parse_page(const bazaar::sdk::Request& req);
 
 template <class Row, class PerShard, class IdOf>
 Result<std::vector<Row>> newest_across_shards(const bazaar::sdk::Host& host, const bz_request* req,
@@ -17,11 +28,9 @@ Result<std::vector<Row>> newest_across_shards(const bazaar::sdk::Host& host, con
                                               IdOf&& id_of) {
   std::vector<Row> rows;
   for (uint32_t shard = 0; shard < host.shard_count(); ++shard) {
-    auto txn = host.begin(shard, BZ_TXN_READ, req);
-    if (!txn.ok()) return txn.error();
-    Result<std::vector<Row>> part = per_shard(*txn);
-    if (!part.ok()) return part.error();
-    for (Row& row : *part) rows.push_back(std::move(row));
+    BAZAAR_ASSIGN_OR_RETURN(auto txn, host.begin(shard, BZ_TXN_READ, req));
+    BAZAAR_ASSIGN_OR_RETURN(std::vector<Row> part, per_shard(txn));
+    for (Row& row : part) rows.push_back(std::move(row));
   }
   std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return id_of(a) > id_of(b); });
   if (rows.size() > static_cast<size_t>(page.limit)) rows.resize(static_cast<size_t>(page.limit));

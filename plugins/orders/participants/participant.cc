@@ -1,0 +1,7 @@
+#include "participants/participant.h"
+
+namespace orders {
+
+bazaar::Status Participant::precheck(const OrderRequest&, const Json*) const { return bazaar::ok_status(); }
+
+}  // namespace orders

@@ -139,10 +139,15 @@ FactSchema make_schema(std::string_view point, std::span<const FactSpec> facts,
 
 std::optional<FactSchema> builtin_schema(std::string_view name) {
   if (name == "order.create") {
-    static constexpr std::array<FactSpec, 12> kFacts{{
+    // What the orders plugin offers (docs/PLUGINS.md, "The risk check");
+    // user.* beyond user.id come from the risk plugin's own data.
+    static constexpr std::array<FactSpec, 15> kFacts{{
         {"order.amount", FactType::kMoney},
+        {"order.total", FactType::kMoney},
         {"order.item_count", FactType::kInteger},
+        {"order.quantity", FactType::kInteger},
         {"order.sku_ids", FactType::kStringList},
+        {"order.merchant_ids", FactType::kStringList},
         {"order.coupon_code", FactType::kString},
         {"user.id", FactType::kString},
         {"user.age_days", FactType::kInteger},

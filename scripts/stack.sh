@@ -6,7 +6,8 @@
 # build/release), PLUGINS (plugin .so names to install; default "hello") taken from
 # PLUGIN_SOURCE_DIR (default $BUILD_DIR/plugins), WORKERS,
 # THREADS, NGINX_WORKERS, ACCESS_LOG (on|off), TEST_CLOCK (on|off),
-# REQUEST_DEADLINE_MS, TIMER_POLL_MS, EVENT_RETENTION_POLL_MS, SHARD_SYNC (full|normal), SCHEMA_DIR. Used by `make run`, the integration tests and bench/.
+# REQUEST_DEADLINE_MS, TIMER_POLL_MS, EVENT_RETENTION_POLL_MS, SHARD_SYNC (full|normal), SCHEMA_DIR,
+# EXTRA_CONF (lines appended to the host's configuration). Used by `make run`, the integration tests and bench/.
 #
 # Cache: MEMCACHED_SERVERS (host:port list for the host; default none), or
 # MEMCACHED=on to start a memcached for this stack on MEMCACHED_PORT (default a
@@ -101,6 +102,8 @@ start)
     TIMER_POLL_MS="${TIMER_POLL_MS:-1000}" EVENT_RETENTION_POLL_MS="${EVENT_RETENTION_POLL_MS:-60000}" \
     MEMCACHED_SERVERS="$memcached_servers" \
     DATA_DIR="$dir/data" SCHEMA_DIR="${SCHEMA_DIR:-$here/schema}" SHARD_SYNC="${SHARD_SYNC:-full}"
+  # EXTRA_CONF: lines appended to the host's configuration (later keys win).
+  [[ -n ${EXTRA_CONF:-} ]] && printf '%s\n' "$EXTRA_CONF" >>"$dir/bazaar.conf"
   "$here/scripts/render-conf.sh" "$here/conf/nginx.conf.in" "$dir/nginx.conf" \
     NGINX_USER="$(id -un)" NGINX_WORKERS="${NGINX_WORKERS:-2}" RUN_DIR="$dir/run" \
     LOG_DIR="$dir/log" ACCESS_LOG="$nginx_log" MAX_BODY_BYTES=1048576 \

@@ -118,6 +118,8 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
   // A blank list, not an empty one: stack.sh installs `hello` when PLUGINS is empty.
   std::string plugins = " ";
   for (const auto& p : options.plugins) plugins += p + " ";
+  std::string extra_conf;
+  for (const auto& line : options.config_lines) extra_conf += line + "\n";
   std::string cmd = "BUILD_DIR=" + shell_quote(build_dir()) +
                     " PLUGIN_SOURCE_DIR=" + shell_quote(fixture_dir()) +
                     " PLUGINS=" + shell_quote(plugins) +
@@ -127,7 +129,8 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
                     " MEMCACHED=" + (options.memcached ? "on" : "off") +
                     " SHARD_SYNC=" + (options.shard_sync_normal ? "normal" : "full") +
                     " PAYMENT_TIMEOUT_S=" + std::to_string(options.payment_timeout_s) +
-                    " SCHEMA_DIR=" + shell_quote(stack->dir_ + "/schema") + " " +
+                    " SCHEMA_DIR=" + shell_quote(stack->dir_ + "/schema") +
+                    " EXTRA_CONF=" + shell_quote(extra_conf) + " " +
                     shell_quote(source_dir() + "/scripts/stack.sh") + " start " +
                     shell_quote(stack->dir_) + " " + std::to_string(stack->port_) + " 2>&1";
   std::string out;

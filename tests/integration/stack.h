@@ -25,6 +25,9 @@ struct StackOptions {
   bool memcached = false;  // start a memcached for the stack (MEMCACHED=on) and use it
   bool shard_sync_normal = false;  // faster commits where durability is not under test
   int payment_timeout_s = 900;     // plugin.orders.payment_timeout_s
+  // Lines appended to the host's configuration (later lines win), e.g.
+  // "plugin.orders.participants = promo=fxpart:discount".
+  std::vector<std::string> config_lines = {};
 };
 
 class Stack {

@@ -19,7 +19,8 @@ std::vector<ConsumerSpec> consumers_of(const PluginSet& plugins) {
     if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;
     for (size_t i = 0; i < p.def->subscription_count; ++i) {
       const bz_subscription& s = p.def->subscriptions[i];
-      out.push_back({p.info.name + "." + s.name, s.topic_prefix, s.handler, p.ctx, p.host.get()});
+      out.push_back({p.info.name + "." + s.name, s.topic_prefix, s.handler, p.ctx, p.host.get(),
+                     p.def->abi_version});
     }
   }
   return out;

@@ -3,6 +3,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "plugin_abi_compat.h"
 #include "plugin_set.h"
 
 namespace bazaar::host {
@@ -38,7 +39,7 @@ std::vector<SignalHandler> signal_handlers_of(const PluginSet& plugins) {
     if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;
     for (size_t i = 0; i < p.def->signal_handler_count; ++i) {
       const bz_subscription& s = p.def->signal_handlers[i];
-      out.push_back({s.topic_prefix, s.handler, p.ctx, p.info.name});
+      out.push_back({s.topic_prefix, s.handler, p.ctx, p.info.name, p.def->abi_version});
     }
   }
   return out;
@@ -70,10 +71,10 @@ int64_t SignalListener::run_once() {
     received_.add();
     for (const SignalHandler& h : handlers_) {
       if (!topic.starts_with(h.prefix)) continue;
-      bz_event ev{{topic.data(), topic.size()}, {payload.data(), payload.size()}, 0, 0, 0,
-                  services_.clock->now_ms()};
+      bz_event ev = make_event(topic, payload, 0, 0, 0, services_.clock->now_ms());
       char err[256] = {0};
-      if (h.handler(h.plugin_ctx, &ev, nullptr, err, sizeof(err)) != BZ_OK) {
+      if (call_event_handler(h.handler, h.plugin_ctx, h.abi_version, ev, nullptr, err, sizeof(err)) !=
+          BZ_OK) {
         err[sizeof(err) - 1] = '\0';
         services_.logger->log(BZ_LOG_WARN, "signal handler failed",
                               {{"plugin", h.plugin}, {"topic", topic}, {"error", std::string_view(err)}});

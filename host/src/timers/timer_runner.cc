@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "plugin_abi_compat.h"
+
 namespace bazaar::host {
 namespace {
 
@@ -45,7 +47,7 @@ PluginTimerHandlers::PluginTimerHandlers(const PluginSet& plugins) {
     if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;  // no timer table before ABI 1.2
     for (size_t i = 0; i < p.def->timer_handler_count; ++i) {
       const bz_timer_handler& h = p.def->timer_handlers[i];
-      handlers_[p.info.name][h.kind] = Entry{h.handler, p.ctx};
+      handlers_[p.info.name][h.kind] = Entry{h.handler, p.ctx, p.def->abi_version};
     }
   }
 }
@@ -56,7 +58,8 @@ TimerOutcome PluginTimerHandlers::run(std::string_view plugin, const bz_timer& t
   auto it = by_plugin->second.find(std::string_view(timer.kind.data, timer.kind.len));
   if (it == by_plugin->second.end()) return {TimerOutcome::Kind::kNoHandler, {}};
   char err[kErrLen] = {0};
-  bz_status st = it->second.fn(it->second.ctx, &timer, err, sizeof(err));
+  bz_status st = call_timer_handler(it->second.fn, it->second.ctx, it->second.abi_version, timer, err,
+                                    sizeof(err));
   err[kErrLen - 1] = '\0';
   if (st == BZ_OK) return {TimerOutcome::Kind::kDone, {}};
   return {TimerOutcome::Kind::kFailed,
@@ -118,12 +121,7 @@ bool TimerRunner::run_database(Lease& lease, uint32_t shard) {
 
 void TimerRunner::run_timer(Database& db, uint32_t shard, const ClaimedTimer& t) {
   const int64_t now = clock_.now_ms();
-  bz_timer view{{t.kind.data(), t.kind.size()},
-                {t.key.data(), t.key.size()},
-                {t.payload.data(), t.payload.size()},
-                t.due_ms,
-                shard,
-                t.attempt};
+  bz_timer view = make_timer(t.kind, t.key, t.payload, t.due_ms, shard, t.attempt);
   TimerOutcome outcome = handlers_->run(t.plugin, view);
   if (metrics_ != nullptr) {
     metrics_->histogram("bazaar_timer_lag_seconds")

@@ -6,10 +6,10 @@
 #include <atomic>
 #include <vector>
 
+#include "common/manifest.h"
+#include "common/shared_metrics.h"
 #include "dispatcher.h"
-#include "manifest.h"
 #include "plugin_set.h"
-#include "shared_metrics.h"
 
 namespace bazaar::host {
 

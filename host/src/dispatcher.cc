@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "json_text.h"
+#include "common/json_text.h"
 
 namespace bazaar::host {
 

@@ -13,12 +13,12 @@
 #include <utility>
 #include <vector>
 
-#include "clock.h"
+#include "common/clock.h"
+#include "common/logger.h"
+#include "common/shared_metrics.h"
 #include "host_api.h"
 #include "jwt.h"
-#include "logger.h"
 #include "router.h"
-#include "shared_metrics.h"
 
 namespace bazaar::host {
 

@@ -21,8 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/logger.h"
 #include "dispatcher.h"
-#include "logger.h"
 
 namespace bazaar::host {
 

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <thread>
 
-#include "clock.h"
+#include "common/clock.h"
 #include "file_pruning.h"
 #include "plugin_loader.h"
 #include "process.h"

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "config.h"
-#include "manifest.h"
+#include "common/config.h"
+#include "common/manifest.h"
 #include "storage/shard_set.h"
 
 namespace bazaar::host {

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include "common/json_text.h"
 #include "host_api_internal.h"
-#include "json_text.h"
 
 namespace bazaar::host {
 namespace {

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "cache/cache.h"
-#include "clock.h"
-#include "logger.h"
-#include "shared_metrics.h"
+#include "common/clock.h"
+#include "common/logger.h"
+#include "common/shared_metrics.h"
 #include "storage/id_generator.h"
 #include "storage/shard_set.h"
 #include "storage/transaction.h"

@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "config.h"
+#include "common/config.h"
 #include "master.h"
 #include "worker.h"
 

@@ -16,8 +16,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/unix_socket.h"
 #include "process.h"
-#include "unix_socket.h"
 
 namespace bazaar::host {
 namespace {

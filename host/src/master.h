@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "config.h"
+#include "common/config.h"
+#include "common/logger.h"
+#include "common/shared_metrics.h"
 #include "events/event_bus_proxy.h"
 #include "generation.h"
-#include "logger.h"
-#include "shared_metrics.h"
 #include "worker.h"
 
 namespace bazaar::host {

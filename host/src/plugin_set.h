@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "config.h"
+#include "common/config.h"
+#include "common/manifest.h"
 #include "host_api.h"
-#include "manifest.h"
 
 namespace bazaar::host {
 

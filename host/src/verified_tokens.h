@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/string_key_map.h"
 #include "identity.h"
-#include "string_key_map.h"
 
 namespace bazaar::host {
 

@@ -12,19 +12,19 @@
 #include "builtin_routes.h"
 #include "cache/cache_from_config.h"
 #include "cache/near_cache.h"
-#include "config.h"
+#include "common/config.h"
 #include "generation.h"
 #include "storage/id_generator.h"
 #include "storage/shard_set.h"
 #include "dispatcher.h"
 #include "fcgi_server.h"
-#include "logger.h"
-#include "manifest.h"
+#include "common/logger.h"
+#include "common/manifest.h"
 #include "plugin_set.h"
 #include "events/event_wire.h"
 #include "events/signal_bus.h"
 #include "service_registry.h"
-#include "shared_metrics.h"
+#include "common/shared_metrics.h"
 
 namespace bazaar::host {
 namespace {

@@ -13,10 +13,10 @@
 
 #include <iostream>
 
-#include "config.h"
+#include "common/config.h"
+#include "common/unix_socket.h"
 #include "jwt.h"
 #include "pay_command.h"
-#include "unix_socket.h"
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include <random>
 #include <sstream>
 
-#include "config.h"
+#include "common/config.h"
 #include "jwt.h"
 #include "payment_signature.h"
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "background/background_task.h"
-#include "config.h"
+#include "common/background_task.h"
+#include "common/config.h"
 #include "host_api.h"
 #include "plugin_set.h"
 

@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "cache/cache.h"
-#include "config.h"
-#include "shared_metrics.h"
+#include "common/config.h"
+#include "common/shared_metrics.h"
 
 namespace bazaar::host {
 

@@ -28,7 +28,7 @@
 #include <bazaar/result.hpp>
 
 #include "cache/cache.h"
-#include "shared_metrics.h"
+#include "common/shared_metrics.h"
 
 struct memcached_st;
 struct memcached_pool_st;

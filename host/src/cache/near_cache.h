@@ -31,7 +31,7 @@
 #include <string>
 #include <string_view>
 
-#include "string_key_map.h"
+#include "common/string_key_map.h"
 
 namespace bazaar::host {
 

@@ -16,7 +16,7 @@
 
 #include <cstdint>
 
-#include "background/background_task.h"
+#include "common/background_task.h"
 #include "host_api.h"
 
 namespace bazaar::host {

@@ -18,7 +18,7 @@
 #include <memory>
 #include <vector>
 
-#include "background/background_task.h"
+#include "common/background_task.h"
 #include "events/zmq_fwd.h"
 #include "host_api.h"
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "background/background_task.h"
+#include "common/background_task.h"
 #include "events/zmq_fwd.h"
 #include "host_api.h"
 

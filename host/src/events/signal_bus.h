@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "background/background_task.h"
+#include "common/background_task.h"
 #include "events/zmq_fwd.h"
 #include "host_api.h"
 

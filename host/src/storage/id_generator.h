@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "clock.h"
+#include "common/clock.h"
 
 namespace bazaar::host {
 

@@ -8,7 +8,7 @@
 #include <map>
 #include <utility>
 
-#include "shared_metrics.h"
+#include "common/shared_metrics.h"
 
 namespace bazaar::host {
 namespace {

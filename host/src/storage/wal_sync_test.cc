@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "shared_metrics.h"
+#include "common/shared_metrics.h"
 #include "storage/database.h"
 #include "storage/shard_set.h"
 #include "storage/transaction.h"

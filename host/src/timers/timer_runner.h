@@ -18,11 +18,11 @@
 #include <string>
 #include <string_view>
 
-#include "background/background_task.h"
-#include "clock.h"
-#include "logger.h"
+#include "common/background_task.h"
+#include "common/clock.h"
+#include "common/logger.h"
+#include "common/shared_metrics.h"
 #include "plugin_set.h"
-#include "shared_metrics.h"
 #include "storage/shard_set.h"
 #include "timers/timer_store.h"
 

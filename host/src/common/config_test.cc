@@ -1,4 +1,4 @@
-#include "config.h"
+#include "common/config.h"
 #include "test_support/temp_dir.h"
 
 #include <gtest/gtest.h>

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "logger.h"
+#include "common/logger.h"
 
 namespace bazaar::host {
 

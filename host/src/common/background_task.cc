@@ -1,4 +1,4 @@
-#include "background/background_task.h"
+#include "common/background_task.h"
 
 #include <chrono>
 

@@ -1,4 +1,4 @@
-#include "shared_metrics.h"
+#include "common/shared_metrics.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

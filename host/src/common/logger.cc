@@ -1,10 +1,10 @@
-#include "logger.h"
+#include "common/logger.h"
 
 #include <unistd.h>
 
 #include <chrono>
 
-#include "json_text.h"
+#include "common/json_text.h"
 
 namespace bazaar::host {
 namespace {

@@ -1,4 +1,4 @@
-#include "manifest.h"
+#include "common/manifest.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "shared_metrics.h"
+#include "common/shared_metrics.h"
 
 #include <sys/mman.h>
 #include <sys/stat.h>

@@ -13,9 +13,9 @@
 
 #include <iostream>
 
+#include "auth/jwt.h"
 #include "common/config.h"
 #include "common/unix_socket.h"
-#include "jwt.h"
 #include "pay_command.h"
 
 namespace {

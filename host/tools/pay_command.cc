@@ -15,8 +15,8 @@
 #include <random>
 #include <sstream>
 
+#include "auth/jwt.h"
 #include "common/config.h"
-#include "jwt.h"
 #include "payment_signature.h"
 
 namespace bazaar::ctl {

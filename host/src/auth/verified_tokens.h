@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "auth/identity.h"
 #include "common/string_key_map.h"
-#include "identity.h"
 
 namespace bazaar::host {
 

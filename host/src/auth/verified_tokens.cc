@@ -1,4 +1,4 @@
-#include "verified_tokens.h"
+#include "auth/verified_tokens.h"
 
 #include <functional>
 

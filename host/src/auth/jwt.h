@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "identity.h"
-#include "verified_tokens.h"
+#include "auth/identity.h"
+#include "auth/verified_tokens.h"
 
 namespace bazaar::host {
 

@@ -14,8 +14,8 @@
 #include "file_pruning.h"
 #include "plugin_loader.h"
 #include "process.h"
-#include "storage/migrations.h"
-#include "storage/shard_set.h"
+#include "services/storage/migrations.h"
+#include "services/storage/shard_set.h"
 
 namespace bazaar::host {
 namespace {

@@ -14,7 +14,7 @@
 
 #include "common/config.h"
 #include "common/manifest.h"
-#include "storage/shard_set.h"
+#include "services/storage/shard_set.h"
 
 namespace bazaar::host {
 

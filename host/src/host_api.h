@@ -11,14 +11,14 @@
 #include <utility>
 #include <vector>
 
-#include "cache/cache.h"
 #include "common/clock.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
-#include "storage/id_generator.h"
-#include "storage/shard_set.h"
-#include "storage/transaction.h"
-#include "storage/write_batcher.h"
+#include "services/cache/cache.h"
+#include "services/ids/id_generator.h"
+#include "services/storage/shard_set.h"
+#include "services/storage/transaction.h"
+#include "services/storage/write_batcher.h"
 
 namespace bazaar::host {
 

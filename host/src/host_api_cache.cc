@@ -5,9 +5,9 @@
 #include <chrono>
 #include <cstring>
 
-#include "cache/cache.h"
-#include "cache/near_cache.h"
 #include "host_api_internal.h"
+#include "services/cache/cache.h"
+#include "services/cache/near_cache.h"
 
 namespace bazaar::host::api {
 namespace {

@@ -2,9 +2,9 @@
 // transaction; a consumer's transaction starts with its inbox row.
 #include <nlohmann/json.hpp>
 
-#include "events/event_wire.h"
-#include "events/outbox_store.h"
 #include "host_api_internal.h"
+#include "services/events/event_wire.h"
+#include "services/events/outbox_store.h"
 
 namespace bazaar::host::api {
 namespace {

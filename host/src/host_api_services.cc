@@ -1,6 +1,6 @@
 // ABI 1.2: cross-plugin services and host-owned buffers.
 #include "host_api_internal.h"
-#include "service_registry.h"
+#include "services/service_registry.h"
 
 namespace bazaar::host::api {
 namespace {

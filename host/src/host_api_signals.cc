@@ -1,9 +1,9 @@
 // ABI 1.2: broadcast signals (best effort; see events/signal_bus.h).
 #include <nlohmann/json.hpp>
 
-#include "events/event_wire.h"
-#include "events/signal_bus.h"
 #include "host_api_internal.h"
+#include "services/events/event_wire.h"
+#include "services/events/signal_bus.h"
 
 namespace bazaar::host::api {
 

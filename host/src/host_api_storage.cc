@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "host_api_internal.h"
-#include "storage/transaction.h"
+#include "services/storage/transaction.h"
 
 namespace bazaar::host::api {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "host_api_internal.h"
-#include "timers/timer_store.h"
+#include "services/timers/timer_store.h"
 
 namespace bazaar::host::api {
 namespace {

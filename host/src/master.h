@@ -19,8 +19,8 @@
 #include "common/config.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
-#include "events/event_bus_proxy.h"
 #include "generation.h"
+#include "services/events/event_bus_proxy.h"
 #include "worker.h"
 
 namespace bazaar::host {

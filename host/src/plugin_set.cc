@@ -1,8 +1,8 @@
 #include "plugin_set.h"
 
-#include "events/event_wire.h"
 #include "router.h"
-#include "timers/timer_store.h"
+#include "services/events/event_wire.h"
+#include "services/timers/timer_store.h"
 
 namespace bazaar::host {
 namespace {

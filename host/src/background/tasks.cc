@@ -2,13 +2,13 @@
 
 #include <zmq.hpp>
 
-#include "events/event_consumer.h"
-#include "events/event_retention.h"
-#include "events/event_wire.h"
-#include "events/outbox_relay.h"
-#include "events/replay_server.h"
-#include "events/signal_bus.h"
-#include "timers/timer_runner.h"
+#include "services/events/event_consumer.h"
+#include "services/events/event_retention.h"
+#include "services/events/event_wire.h"
+#include "services/events/outbox_relay.h"
+#include "services/events/replay_server.h"
+#include "services/events/signal_bus.h"
+#include "services/timers/timer_runner.h"
 
 namespace bazaar::host {
 namespace {

@@ -13,11 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "abi/host_api.h"
 #include "auth/jwt.h"
 #include "common/clock.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
-#include "host_api.h"
 #include "router.h"
 
 namespace bazaar::host {

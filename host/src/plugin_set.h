@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "abi/host_api.h"
 #include "common/config.h"
 #include "common/manifest.h"
-#include "host_api.h"
 
 namespace bazaar::host {
 

@@ -6,9 +6,9 @@
 #include <memory>
 #include <vector>
 
+#include "abi/host_api.h"
 #include "common/background_task.h"
 #include "common/config.h"
-#include "host_api.h"
 #include "plugin_set.h"
 
 namespace bazaar::host {

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <thread>
 
-#include "host_api.h"
-#include "host_api_internal.h"
+#include "abi/host_api.h"
+#include "abi/host_api_internal.h"
 #include "services/cache/memcached_test_server.h"
 
 namespace bazaar::host {

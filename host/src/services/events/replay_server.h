@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "abi/host_api.h"
 #include "common/background_task.h"
-#include "host_api.h"
 #include "services/events/zmq_fwd.h"
 
 

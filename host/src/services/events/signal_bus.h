@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "abi/host_api.h"
 #include "common/background_task.h"
-#include "host_api.h"
 #include "services/events/zmq_fwd.h"
 
 

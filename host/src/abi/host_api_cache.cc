@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "host_api_internal.h"
+#include "abi/host_api_internal.h"
 #include "services/cache/cache.h"
 #include "services/cache/near_cache.h"
 

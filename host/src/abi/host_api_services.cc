@@ -1,5 +1,5 @@
 // ABI 1.2: cross-plugin services and host-owned buffers.
-#include "host_api_internal.h"
+#include "abi/host_api_internal.h"
 #include "services/service_registry.h"
 
 namespace bazaar::host::api {

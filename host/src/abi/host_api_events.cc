@@ -2,7 +2,7 @@
 // transaction; a consumer's transaction starts with its inbox row.
 #include <nlohmann/json.hpp>
 
-#include "host_api_internal.h"
+#include "abi/host_api_internal.h"
 #include "services/events/event_wire.h"
 #include "services/events/outbox_store.h"
 

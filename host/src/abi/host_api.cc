@@ -1,10 +1,10 @@
-#include "host_api.h"
+#include "abi/host_api.h"
 
 #include <cstdio>
 #include <string>
 
+#include "abi/host_api_internal.h"
 #include "common/json_text.h"
-#include "host_api_internal.h"
 
 namespace bazaar::host {
 namespace {

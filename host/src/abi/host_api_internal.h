@@ -6,7 +6,7 @@
 
 #include <string_view>
 
-#include "host_api.h"
+#include "abi/host_api.h"
 
 namespace bazaar::host::api {
 

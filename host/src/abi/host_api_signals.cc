@@ -1,7 +1,7 @@
 // ABI 1.2: broadcast signals (best effort; see events/signal_bus.h).
 #include <nlohmann/json.hpp>
 
-#include "host_api_internal.h"
+#include "abi/host_api_internal.h"
 #include "services/events/event_wire.h"
 #include "services/events/signal_bus.h"
 

@@ -3,7 +3,7 @@
 // background worker's TimerRunner runs it (timers/timer_runner.h).
 #include <string>
 
-#include "host_api_internal.h"
+#include "abi/host_api_internal.h"
 #include "services/timers/timer_store.h"
 
 namespace bazaar::host::api {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "host_api_internal.h"
+#include "abi/host_api_internal.h"
 #include "services/storage/transaction.h"
 
 namespace bazaar::host::api {

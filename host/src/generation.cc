@@ -12,10 +12,10 @@
 
 #include "common/clock.h"
 #include "file_pruning.h"
-#include "plugin_loader.h"
 #include "process.h"
 #include "services/storage/migrations.h"
 #include "services/storage/shard_set.h"
+#include "worker/plugin_loader.h"
 
 namespace bazaar::host {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "common/config.h"
 #include "master.h"
-#include "worker.h"
+#include "worker/worker.h"
 
 namespace {
 

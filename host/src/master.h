@@ -21,7 +21,7 @@
 #include "common/shared_metrics.h"
 #include "generation.h"
 #include "services/events/event_bus_proxy.h"
-#include "worker.h"
+#include "worker/worker.h"
 
 namespace bazaar::host {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin_loader.h"
+#include "worker/plugin_loader.h"
 
 namespace bazaar::host {
 

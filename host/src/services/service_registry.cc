@@ -1,6 +1,6 @@
 #include "services/service_registry.h"
 
-#include "plugin_set.h"
+#include "worker/plugin_set.h"
 
 namespace bazaar::host {
 

@@ -3,7 +3,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include "plugin_set.h"
+#include "worker/plugin_set.h"
 
 namespace bazaar::host {
 namespace {

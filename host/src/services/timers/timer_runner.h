@@ -22,9 +22,9 @@
 #include "common/clock.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
-#include "plugin_set.h"
 #include "services/storage/shard_set.h"
 #include "services/timers/timer_store.h"
+#include "worker/plugin_set.h"
 
 namespace bazaar::host {
 

@@ -1,4 +1,4 @@
-#include "background/tasks.h"
+#include "worker/background_tasks.h"
 
 #include <zmq.hpp>
 

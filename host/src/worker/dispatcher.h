@@ -18,7 +18,7 @@
 #include "common/clock.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
-#include "router.h"
+#include "worker/router.h"
 
 namespace bazaar::host {
 

@@ -1,4 +1,4 @@
-#include "worker.h"
+#include "worker/worker.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -8,19 +8,19 @@
 #include <cstring>
 #include <memory>
 
-#include "background/tasks.h"
-#include "builtin_routes.h"
+#include "worker/background_tasks.h"
+#include "worker/builtin_routes.h"
 #include "services/cache/cache_from_config.h"
 #include "services/cache/near_cache.h"
 #include "common/config.h"
 #include "generation.h"
 #include "services/ids/id_generator.h"
 #include "services/storage/shard_set.h"
-#include "dispatcher.h"
-#include "fcgi_server.h"
+#include "worker/dispatcher.h"
+#include "worker/fcgi_server.h"
 #include "common/logger.h"
 #include "common/manifest.h"
-#include "plugin_set.h"
+#include "worker/plugin_set.h"
 #include "services/events/event_wire.h"
 #include "services/events/signal_bus.h"
 #include "services/service_registry.h"

@@ -9,7 +9,7 @@
 #include "abi/host_api.h"
 #include "common/background_task.h"
 #include "common/config.h"
-#include "plugin_set.h"
+#include "worker/plugin_set.h"
 
 namespace bazaar::host {
 

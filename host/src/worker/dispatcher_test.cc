@@ -1,4 +1,4 @@
-#include "dispatcher.h"
+#include "worker/dispatcher.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "common/logger.h"
-#include "dispatcher.h"
+#include "worker/dispatcher.h"
 
 namespace bazaar::host {
 

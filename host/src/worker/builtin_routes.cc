@@ -1,4 +1,4 @@
-#include "builtin_routes.h"
+#include "worker/builtin_routes.h"
 
 #include <nlohmann/json.hpp>
 

@@ -8,8 +8,8 @@
 
 #include "common/manifest.h"
 #include "common/shared_metrics.h"
-#include "dispatcher.h"
-#include "plugin_set.h"
+#include "worker/dispatcher.h"
+#include "worker/plugin_set.h"
 
 namespace bazaar::host {
 

@@ -1,4 +1,4 @@
-#include "fcgi_server.h"
+#include "worker/fcgi_server.h"
 
 #include <fcgiapp.h>
 #include <sys/epoll.h>

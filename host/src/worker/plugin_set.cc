@@ -1,8 +1,8 @@
-#include "plugin_set.h"
+#include "worker/plugin_set.h"
 
-#include "router.h"
 #include "services/events/event_wire.h"
 #include "services/timers/timer_store.h"
+#include "worker/router.h"
 
 namespace bazaar::host {
 namespace {

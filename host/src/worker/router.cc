@@ -1,4 +1,4 @@
-#include "router.h"
+#include "worker/router.h"
 
 #include <array>
 #include <set>

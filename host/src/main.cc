@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/config.h"
-#include "master.h"
+#include "master/master.h"
 #include "worker/worker.h"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string_view>
 
-#include "file_pruning.h"
+#include "master/file_pruning.h"
 
 namespace bazaar::host {
 namespace {

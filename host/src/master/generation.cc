@@ -1,4 +1,4 @@
-#include "generation.h"
+#include "master/generation.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "common/clock.h"
-#include "file_pruning.h"
-#include "process.h"
+#include "master/file_pruning.h"
+#include "master/process.h"
 #include "services/storage/migrations.h"
 #include "services/storage/shard_set.h"
 #include "worker/plugin_loader.h"

@@ -1,4 +1,4 @@
-#include "file_pruning.h"
+#include "master/file_pruning.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

@@ -19,7 +19,7 @@
 #include "common/config.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
-#include "generation.h"
+#include "master/generation.h"
 #include "services/events/event_bus_proxy.h"
 #include "worker/worker.h"
 

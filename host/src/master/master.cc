@@ -1,4 +1,4 @@
-#include "master.h"
+#include "master/master.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/unix_socket.h"
-#include "process.h"
+#include "master/process.h"
 
 namespace bazaar::host {
 namespace {

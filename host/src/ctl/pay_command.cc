@@ -1,4 +1,4 @@
-#include "pay_command.h"
+#include "ctl/pay_command.h"
 
 #include <netdb.h>
 #include <sys/socket.h>

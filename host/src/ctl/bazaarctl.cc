@@ -16,7 +16,7 @@
 #include "auth/jwt.h"
 #include "common/config.h"
 #include "common/unix_socket.h"
-#include "pay_command.h"
+#include "ctl/pay_command.h"
 
 namespace {
 

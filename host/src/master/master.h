@@ -19,9 +19,9 @@
 #include "common/config.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
+#include "common/worker_args.h"
 #include "master/generation.h"
 #include "services/events/event_bus_proxy.h"
-#include "worker/worker.h"
 
 namespace bazaar::host {
 

@@ -7,23 +7,11 @@
 // same set and runs what is not a request.
 #pragma once
 
-#include <cstdint>
 #include <string>
 
+#include "common/worker_args.h"
+
 namespace bazaar::host {
-
-enum class WorkerRole { kRequest, kBackground };
-
-struct WorkerArgs {
-  std::string config_path;
-  WorkerRole role = WorkerRole::kRequest;
-  uint64_t generation = 0;
-  int index = 0;
-  std::string manifest_path;
-  int listen_fd = -1;
-  int metrics_fd = -1;
-  int ready_fd = -1;
-};
 
 int worker_main(const WorkerArgs& args);
 

@@ -15,6 +15,7 @@
 #include "master/process.h"
 #include "services/storage/migrations.h"
 #include "services/storage/shard_set.h"
+#include "services/storage/storage_from_config.h"
 #include "worker/plugin_loader.h"
 
 namespace bazaar::host {
@@ -39,17 +40,6 @@ Result<int> wait_child(pid_t pid, int64_t timeout_ms) {
 }
 
 }  // namespace
-
-ShardSetOptions shard_set_options(const HostConfig& config) {
-  ShardSetOptions o;
-  o.dir = config.data_dir;
-  o.shard_count = static_cast<uint32_t>(config.shards);
-  o.shard_synchronous = config.shard_sync_full ? Synchronous::kFull : Synchronous::kNormal;
-  o.meta_synchronous = config.meta_sync_full ? Synchronous::kFull : Synchronous::kNormal;
-  o.busy_limit_ms = config.db_busy_limit_ms;
-  o.write_batch_max = config.shard_write_batch;
-  return o;
-}
 
 Status migrate_storage(const HostConfig& config, const std::vector<std::string>& plugins) {
   if (mkdir(config.data_dir.c_str(), 0755) != 0 && errno != EEXIST) {

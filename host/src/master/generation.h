@@ -14,7 +14,6 @@
 
 #include "common/config.h"
 #include "common/manifest.h"
-#include "services/storage/shard_set.h"
 
 namespace bazaar::host {
 
@@ -23,9 +22,6 @@ struct Generation {
   std::string manifest_path;
   Manifest manifest;
 };
-
-// The storage layout the configuration describes.
-ShardSetOptions shard_set_options(const HostConfig& config);
 
 // Applies the pending migrations of `plugins` to every database of the node.
 Status migrate_storage(const HostConfig& config, const std::vector<std::string>& plugins);

@@ -13,7 +13,7 @@
 #include "services/cache/cache_from_config.h"
 #include "services/cache/near_cache.h"
 #include "common/config.h"
-#include "master/generation.h"
+#include "services/storage/storage_from_config.h"
 #include "services/ids/id_generator.h"
 #include "services/storage/shard_set.h"
 #include "worker/dispatcher.h"

@@ -9,9 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "worker/plugin_loader.h"
-
 namespace bazaar::host {
+
+// A plugin file that was not accepted, and why.
+struct RefusedPlugin {
+  std::string file;
+  std::string reason;
+};
 
 struct ManifestPlugin {
   std::string name;

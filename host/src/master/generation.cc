@@ -12,11 +12,11 @@
 
 #include "common/clock.h"
 #include "master/file_pruning.h"
+#include "master/plugin_staging.h"
 #include "master/process.h"
 #include "services/storage/migrations.h"
 #include "services/storage/shard_set.h"
 #include "services/storage/storage_from_config.h"
-#include "worker/plugin_loader.h"
 
 namespace bazaar::host {
 namespace {

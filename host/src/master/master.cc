@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/unix_socket.h"
+#include "master/plugin_staging.h"
 #include "master/process.h"
 
 namespace bazaar::host {

@@ -2,6 +2,7 @@
 
 #include "services/events/event_wire.h"
 #include "services/timers/timer_store.h"
+#include "worker/plugin_loader.h"
 #include "worker/router.h"
 
 namespace bazaar::host {

@@ -1,5 +1,7 @@
 // The host side of the plugin ABI: the bz_host handle each plugin gets, the
-// per-request bz_response, and the bz_host_api function table.
+// per-request bz_response, and the bz_host_api function table. bz_event_ctx,
+// an event on its way to a consumer, is the event consumer's
+// (services/events/event_consumer.h).
 #pragma once
 
 #include <bazaar/plugin.h>
@@ -11,29 +13,11 @@
 #include <utility>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/logger.h"
-#include "common/shared_metrics.h"
-#include "services/cache/cache.h"
-#include "services/ids/id_generator.h"
-#include "services/storage/shard_set.h"
+#include "services/host_services.h"
 #include "services/storage/transaction.h"
 #include "services/storage/write_batcher.h"
 
 namespace bazaar::host {
-
-// Services shared by every plugin of a process. Outlives all plugins.
-struct HostServices {
-  const Logger* logger = nullptr;
-  const Clock* clock = nullptr;
-  const SharedMetrics* metrics = nullptr;
-  ShardSet* shards = nullptr;     // null where storage is not offered (the validation child)
-  IdGenerator* ids = nullptr;
-  Cache* cache = nullptr;  // null: no cache configured (every call a no-op miss)
-  class NearCache* near_cache = nullptr;  // null: cache_get_near reads memcached every time
-  const class ServiceRegistry* registry = nullptr;  // filled after the plugin set loads
-  class SignalPublisher* signals = nullptr;         // null: no bus (the validation child)
-};
 
 // Where a request's CGI parameters come from (FastCGI in production, a map in tests).
 class ParamSource {
@@ -87,11 +71,4 @@ struct bz_txn {
 // Opaque to plugins: a byte buffer the host owns.
 struct bz_buf {
   std::string bytes;
-};
-
-// Opaque to plugins: one event being delivered to one consumer.
-struct bz_event_ctx {
-  bz_host* host = nullptr;        // the consuming plugin
-  std::string consumer;           // "<plugin>.<subscription>", the inbox key
-  const bz_event* event = nullptr;
 };

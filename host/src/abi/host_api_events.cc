@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "abi/host_api_internal.h"
+#include "services/events/event_consumer.h"
 #include "services/events/event_wire.h"
 #include "services/events/outbox_store.h"
 

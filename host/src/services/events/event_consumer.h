@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "abi/host_api.h"
 #include "common/background_task.h"
 #include "services/events/event_wire.h"
 #include "services/events/zmq_fwd.h"
+#include "services/host_services.h"
 
 
 namespace bazaar::host {
@@ -82,3 +82,11 @@ class EventConsumer final : public BackgroundTask {
 };
 
 }  // namespace bazaar::host
+
+// Opaque to plugins: one event being delivered to one consumer (read by
+// event_txn_begin, abi/host_api_events.cc).
+struct bz_event_ctx {
+  bz_host* host = nullptr;        // the consuming plugin
+  std::string consumer;           // "<plugin>.<subscription>", the inbox key
+  const bz_event* event = nullptr;
+};

@@ -16,8 +16,8 @@
 
 #include <cstdint>
 
-#include "abi/host_api.h"
 #include "common/background_task.h"
+#include "services/host_services.h"
 
 namespace bazaar::host {
 

@@ -18,9 +18,9 @@
 #include <memory>
 #include <vector>
 
-#include "abi/host_api.h"
 #include "common/background_task.h"
 #include "services/events/zmq_fwd.h"
+#include "services/host_services.h"
 
 
 namespace bazaar::host {

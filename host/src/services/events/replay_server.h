@@ -5,9 +5,9 @@
 #include <memory>
 #include <string>
 
-#include "abi/host_api.h"
 #include "common/background_task.h"
 #include "services/events/zmq_fwd.h"
+#include "services/host_services.h"
 
 
 namespace bazaar::host {

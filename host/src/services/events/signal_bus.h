@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "abi/host_api.h"
 #include "common/background_task.h"
 #include "services/events/zmq_fwd.h"
+#include "services/host_services.h"
 
 
 namespace bazaar::host {

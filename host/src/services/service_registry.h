@@ -7,10 +7,9 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace bazaar::host {
-
-class PluginSet;
 
 class ServiceRegistry {
  public:
@@ -19,9 +18,8 @@ class ServiceRegistry {
     void* plugin_ctx = nullptr;
   };
 
-  // Registers every service of every loaded plugin (names are unique: the
-  // plugin set refused any plugin repeating one).
-  void add_all(const PluginSet& plugins);
+  // Registers a service under `name`; a later one of the same name replaces it.
+  void add(std::string name, Entry entry) { entries_[std::move(name)] = entry; }
   const Entry* find(std::string_view name) const;
 
  private:

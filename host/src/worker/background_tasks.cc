@@ -9,23 +9,9 @@
 #include "services/events/replay_server.h"
 #include "services/events/signal_bus.h"
 #include "services/timers/timer_runner.h"
+#include "worker/plugin_hooks.h"
 
 namespace bazaar::host {
-namespace {
-
-std::vector<ConsumerSpec> consumers_of(const PluginSet& plugins) {
-  std::vector<ConsumerSpec> out;
-  for (const LoadedPlugin& p : plugins.plugins()) {
-    if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;
-    for (size_t i = 0; i < p.def->subscription_count; ++i) {
-      const bz_subscription& s = p.def->subscriptions[i];
-      out.push_back({p.info.name + "." + s.name, s.topic_prefix, s.handler, p.ctx, p.host.get()});
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::vector<std::unique_ptr<BackgroundTask>> make_background_tasks(const BackgroundContext& ctx) {
   std::vector<std::unique_ptr<BackgroundTask>> tasks;

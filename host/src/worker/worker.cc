@@ -20,6 +20,7 @@
 #include "worker/fcgi_server.h"
 #include "common/logger.h"
 #include "common/manifest.h"
+#include "worker/plugin_hooks.h"
 #include "worker/plugin_set.h"
 #include "services/events/event_wire.h"
 #include "services/events/signal_bus.h"
@@ -141,7 +142,7 @@ int worker_main(const WorkerArgs& args) {
   }
 
   ServiceRegistry registry;
-  registry.add_all(plugins);
+  register_services(plugins, registry);
   services.registry = &registry;  // before any thread starts: read-only from here on
   BusEndpoints bus = bus_endpoints(base.config.state_dir, args.generation);
   SignalPublisher signal_publisher(bus.publish);

@@ -3,8 +3,6 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include "worker/plugin_set.h"
-
 namespace bazaar::host {
 namespace {
 constexpr std::string_view kSignalFramePrefix = "s:";
@@ -30,18 +28,6 @@ Status SignalPublisher::publish(std::string_view topic, std::string_view payload
     return unavailable("BUS_UNAVAILABLE", e.what());
   }
   return ok_status();
-}
-
-std::vector<SignalHandler> signal_handlers_of(const PluginSet& plugins) {
-  std::vector<SignalHandler> out;
-  for (const LoadedPlugin& p : plugins.plugins()) {
-    if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;
-    for (size_t i = 0; i < p.def->signal_handler_count; ++i) {
-      const bz_subscription& s = p.def->signal_handlers[i];
-      out.push_back({s.topic_prefix, s.handler, p.ctx, p.info.name});
-    }
-  }
-  return out;
 }
 
 SignalListener::SignalListener(const std::string& subscribe_endpoint, const HostServices& services,

@@ -40,10 +40,6 @@ struct SignalHandler {
   std::string plugin;
 };
 
-// Collects every loaded plugin's signal handlers.
-class PluginSet;
-std::vector<SignalHandler> signal_handlers_of(const PluginSet& plugins);
-
 // Background task (on every worker): receives signals and calls the handlers.
 class SignalListener final : public BackgroundTask {
  public:

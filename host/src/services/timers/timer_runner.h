@@ -12,7 +12,6 @@
 #include <bazaar/plugin.h>
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -24,7 +23,6 @@
 #include "common/shared_metrics.h"
 #include "services/storage/shard_set.h"
 #include "services/timers/timer_store.h"
-#include "worker/plugin_set.h"
 
 namespace bazaar::host {
 
@@ -49,22 +47,6 @@ class TimerHandlers {
  public:
   virtual ~TimerHandlers() = default;
   virtual TimerOutcome run(std::string_view plugin, const bz_timer& timer) = 0;
-};
-
-// The handlers the loaded plugins declare (bz_plugin.timer_handlers, ABI 1.2).
-// Keeps pointers into `plugins`, which must outlive it.
-class PluginTimerHandlers final : public TimerHandlers {
- public:
-  explicit PluginTimerHandlers(const PluginSet& plugins);
-  TimerOutcome run(std::string_view plugin, const bz_timer& timer) override;
-
- private:
-  struct Entry {
-    bz_timer_fn fn;
-    void* ctx;
-  };
-  // plugin name -> kind -> handler
-  std::map<std::string, std::map<std::string, Entry, std::less<>>, std::less<>> handlers_;
 };
 
 class TimerRunner final : public BackgroundTask {

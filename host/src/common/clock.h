@@ -37,6 +37,13 @@ class OffsetClock final : public Clock {
   const std::atomic<int64_t>* offset_ms_;
 };
 
+// Milliseconds on the steady clock: for deadlines and back-offs, which a step
+// of the wall clock must not move. Not a time of day.
+inline int64_t monotonic_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 // A clock that only moves when told to (unit tests).
 class ManualClock final : public Clock {
  public:

@@ -11,11 +11,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/unix_socket.h"
 #include "master/plugin_staging.h"
 #include "master/process.h"
@@ -44,11 +44,6 @@ void write_line(int fd, const std::string& json) {
 }
 
 }  // namespace
-
-int64_t monotonic_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 Master::Master(std::string config_path, HostConfig config)
     : config_path_(std::move(config_path)), config_(std::move(config)) {}

@@ -103,7 +103,4 @@ class Master {
   int64_t next_floor_save_ms_ = 0;
 };
 
-// Monotonic milliseconds, for the master's own timers.
-int64_t monotonic_ms();
-
 }  // namespace bazaar::host

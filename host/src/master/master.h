@@ -64,13 +64,6 @@ class Master {
   void on_control_client();
   void on_timers(int64_t now);
 
-  void begin_reload(int waiter_fd);
-  bool start_generation(Generation gen);
-  void commit_pending();
-  void fail_pending(const std::string& reason);
-  // Deletes staged plugin copies and manifests that neither the active nor a
-  // pending generation uses.
-  void prune_state();
   void begin_stop(bool fast);
   bool spawn_worker(const Generation& gen, WorkerRole role, int slot);
   void drain(WorkerProc& proc, int64_t now);
@@ -81,6 +74,15 @@ class Master {
   void answer_waiters(const std::string& json);
   std::string status_json() const;
   int slot_count() const { return config_.workers + 1; }  // request workers + background
+
+  // The rolling reload (rolling_reload.cc).
+  void begin_reload(int waiter_fd);
+  bool start_generation(Generation gen);
+  void commit_pending();
+  void fail_pending(const std::string& reason);
+  // Deletes staged plugin copies and manifests that neither the active nor a
+  // pending generation uses.
+  void prune_state();
 
   std::string config_path_;
   HostConfig config_;

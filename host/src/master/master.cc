@@ -6,7 +6,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,18 +21,11 @@
 namespace bazaar::host {
 namespace {
 
-constexpr int64_t kStableRunMs = 10'000;   // a worker that lived this long was not crash-looping
-constexpr int64_t kKillGraceMs = 2'000;    // after the drain time-out, before SIGKILL
-constexpr int64_t kFastStopMs = 1'000;
 // The master saves the highest id millisecond this often, and a restarted
 // master starts ids above the saved value plus this margin (> the interval),
 // so ids stay unique across a node restart even if the clock stepped back.
 constexpr int64_t kIdFloorSaveMs = 5'000;
 constexpr int64_t kIdFloorMarginMs = 10'000;
-
-std::string role_label(WorkerRole role) {
-  return SharedMetrics::label("role", role == WorkerRole::kRequest ? "request" : "background");
-}
 
 void write_line(int fd, const std::string& json) {
   std::string line = json + "\n";
@@ -91,6 +83,7 @@ bool Master::setup() {
     return false;
   }
   listen_fd_ = *listen;
+  supervisor_.emplace(config_path_, config_, *log_, *metrics_, listen_fd_);
   auto control = listen_unix(config_.control_socket, 16, 0600);
   if (!control.ok()) {
     log_->log(BZ_LOG_ERROR, control.error().message());
@@ -134,15 +127,10 @@ int Master::run() {
 }
 
 void Master::loop() {
-  while (phase_ != Phase::kStopping || !procs_.empty()) {
+  while (phase_ != Phase::kStopping || !supervisor_->workers().empty()) {
     std::vector<pollfd> fds = {{signal_fd_, POLLIN, 0}, {control_fd_, POLLIN, 0}};
     std::vector<pid_t> ready_owners;
-    for (const auto& [pid, proc] : procs_) {
-      if (proc.ready_fd >= 0) {
-        fds.push_back({proc.ready_fd, POLLIN, 0});
-        ready_owners.push_back(pid);
-      }
-    }
+    supervisor_->add_ready_pipes(fds, ready_owners);
     int64_t now = monotonic_ms();
     int timeout = static_cast<int>(std::clamp<int64_t>(next_timeout_ms(now) - now, 0, 1000));
     int n = poll(fds.data(), fds.size(), timeout);
@@ -170,13 +158,7 @@ void Master::loop() {
 int64_t Master::next_timeout_ms(int64_t now) const {
   int64_t next = now + 1000;
   if (pending_) next = std::min(next, pending_deadline_ms_);
-  for (const auto& s : slots_) {
-    if (s.waiting) next = std::min(next, s.respawn_at_ms);
-  }
-  for (const auto& [pid, proc] : procs_) {
-    if (proc.kill_at_ms > 0) next = std::min(next, proc.kill_at_ms);
-  }
-  return next;
+  return supervisor_->next_deadline_ms(next);
 }
 
 void Master::on_signal(int sig) {
@@ -194,77 +176,33 @@ void Master::on_signal(int sig) {
 }
 
 void Master::reap_children() {
-  for (;;) {
-    int status = 0;
-    pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid <= 0) return;
-    auto it = procs_.find(pid);
-    if (it == procs_.end()) continue;
-    WorkerProc proc = it->second;
-    procs_.erase(it);
-    if (proc.ready_fd >= 0) close(proc.ready_fd);
-    on_worker_exit(proc, status);
-  }
+  while (auto exit = supervisor_->reap_one()) on_worker_exit(*exit);
 }
 
-void Master::on_worker_exit(WorkerProc proc, int status) {
-  bool crashed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-  if (phase_ == Phase::kStopping || proc.draining) {
+void Master::on_worker_exit(const Supervisor::Exit& exit) {
+  const Supervisor::Worker& worker = exit.worker;
+  if (phase_ == Phase::kStopping || worker.draining) {
     log_->log(BZ_LOG_INFO, "worker exited",
-              {{"worker_pid", int64_t{proc.pid}}, {"how", describe_exit(status)}});
+              {{"worker_pid", int64_t{worker.pid}}, {"how", describe_exit(exit.status)}});
     publish_node_state();
     return;
   }
-  metrics_->counter("bazaar_worker_exits_total", role_label(proc.role)).add();
-  if (crashed) metrics_->counter("bazaar_worker_crashes_total", role_label(proc.role)).add();
-  log_->log(BZ_LOG_ERROR, "worker died",
-            {{"worker_pid", int64_t{proc.pid}},
-             {"generation", static_cast<int64_t>(proc.generation)},
-             {"how", describe_exit(status)}});
-
-  if (pending_ && proc.generation == pending_->id) {
-    fail_pending("a worker of the new generation died before it was ready: " + describe_exit(status));
+  supervisor_->count_death(exit);
+  if (pending_ && worker.generation == pending_->id) {
+    fail_pending("a worker of the new generation died before it was ready: " +
+                 describe_exit(exit.status));
     return;
   }
-  if (!active_ || proc.generation != active_->id) return;
-
-  // Supervision: respawn into the same slot with exponential back-off; a slot
-  // that keeps dying quickly is a crash loop and waits the maximum.
-  SlotHealth& slot = slots_[static_cast<size_t>(proc.slot)];
-  int64_t now = monotonic_ms();
-  if (now - proc.started_ms >= kStableRunMs) slot.consecutive_crashes = 0;
-  ++slot.consecutive_crashes;
-  int64_t delay = config_.restart_backoff_min_ms;
-  for (int i = 1; i < slot.consecutive_crashes && delay < config_.restart_backoff_max_ms; ++i) {
-    delay *= 2;
-  }
-  delay = std::min(delay, config_.restart_backoff_max_ms);
-  if (slot.consecutive_crashes >= config_.crash_loop_threshold) {
-    delay = config_.restart_backoff_max_ms;
-    log_->log(BZ_LOG_ERROR, "crash loop: worker slot keeps dying",
-              {{"slot", int64_t{proc.slot}}, {"consecutive", int64_t{slot.consecutive_crashes}}});
-  }
-  slot.respawn_at_ms = now + delay;
-  slot.waiting = true;
+  if (!active_ || worker.generation != active_->id) return;
+  supervisor_->schedule_respawn(worker, monotonic_ms());
   publish_node_state();
 }
 
 void Master::on_ready_pipe(pid_t pid) {
-  auto it = procs_.find(pid);
-  if (it == procs_.end()) return;
-  WorkerProc& proc = it->second;
-  char byte = 0;
-  ssize_t n = read(proc.ready_fd, &byte, 1);
-  close(proc.ready_fd);
-  proc.ready_fd = -1;
-  if (n != 1 || byte != 'R') return;  // it is dying; SIGCHLD follows
-  proc.ready = true;
-  if (pending_ && proc.generation == pending_->id) {
-    bool all_ready = true;
-    for (const auto& [p, w] : procs_) {
-      if (w.generation == pending_->id && !w.ready) all_ready = false;
-    }
-    if (all_ready) commit_pending();
+  std::optional<uint64_t> generation = supervisor_->on_ready_pipe(pid);
+  if (!generation) return;
+  if (pending_ && *generation == pending_->id) {
+    if (supervisor_->all_ready(pending_->id)) commit_pending();
   } else {
     publish_node_state();
   }
@@ -298,34 +236,8 @@ void Master::on_timers(int64_t now) {
   if (pending_ && now >= pending_deadline_ms_) {
     fail_pending("workers of the new generation were not ready within ready_timeout_ms");
   }
-  if (phase_ != Phase::kStopping && active_) {
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      if (!slots_[i].waiting || now < slots_[i].respawn_at_ms) continue;
-      slots_[i].waiting = false;
-      WorkerRole role = static_cast<int>(i) < config_.workers ? WorkerRole::kRequest
-                                                              : WorkerRole::kBackground;
-      metrics_->counter("bazaar_worker_restarts_total", role_label(role)).add();
-      if (!spawn_worker(*active_, role, static_cast<int>(i))) {
-        slots_[i].waiting = true;
-        slots_[i].respawn_at_ms = now + config_.restart_backoff_max_ms;
-      }
-    }
-  }
-  for (auto& [pid, proc] : procs_) {
-    if (proc.kill_at_ms > 0 && now >= proc.kill_at_ms) {
-      log_->log(BZ_LOG_WARN, "worker did not exit in time; killing", {{"worker_pid", int64_t{pid}}});
-      kill(pid, SIGKILL);
-      proc.kill_at_ms = 0;
-    }
-  }
-}
-
-void Master::drain(WorkerProc& proc, int64_t now) {
-  if (proc.draining) return;
-  proc.draining = true;
-  // A worker that is not ready yet never accepted anything: no need to wait.
-  kill(proc.pid, proc.ready ? SIGTERM : SIGKILL);
-  proc.kill_at_ms = now + config_.drain_timeout_ms + kKillGraceMs;
+  if (phase_ != Phase::kStopping && active_) supervisor_->respawn_due(*active_, now);
+  supervisor_->kill_overdue(now);
 }
 
 void Master::begin_stop(bool fast) {
@@ -335,52 +247,11 @@ void Master::begin_stop(bool fast) {
   metrics_->node().accepting = 0;
   pending_.reset();
   answer_waiters(R"({"ok":false,"error":"the host is stopping"})");
-  int64_t now = monotonic_ms();
-  for (auto& [pid, proc] : procs_) {
-    proc.draining = true;
-    kill(pid, fast ? SIGQUIT : SIGTERM);
-    proc.kill_at_ms = now + (fast ? kFastStopMs : config_.drain_timeout_ms + kKillGraceMs);
-  }
-}
-
-bool Master::spawn_worker(const Generation& gen, WorkerRole role, int slot) {
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
-  std::vector<std::string> args = {
-      "--worker", role == WorkerRole::kRequest ? "request" : "background",
-      "--config", config_path_,
-      "--generation", std::to_string(gen.id),
-      "--index", std::to_string(slot),
-      "--manifest", gen.manifest_path,
-      "--listen-fd", std::to_string(listen_fd_),
-      "--metrics-fd", std::to_string(metrics_->fd()),
-      "--ready-fd", std::to_string(pipe_fds[1])};
-  auto pid = spawn_self(args, {listen_fd_, metrics_->fd(), pipe_fds[1]});
-  close(pipe_fds[1]);
-  if (!pid.ok()) {
-    close(pipe_fds[0]);
-    log_->log(BZ_LOG_ERROR, pid.error().message());
-    return false;
-  }
-  WorkerProc proc;
-  proc.pid = *pid;
-  proc.generation = gen.id;
-  proc.role = role;
-  proc.slot = slot;
-  proc.ready_fd = pipe_fds[0];
-  proc.started_ms = monotonic_ms();
-  procs_[*pid] = proc;
-  return true;
+  supervisor_->stop_all(fast, monotonic_ms());
 }
 
 void Master::publish_node_state() {
-  uint32_t ready = 0;
-  for (const auto& [pid, proc] : procs_) {
-    if (active_ && proc.generation == active_->id && proc.ready && !proc.draining &&
-        proc.role == WorkerRole::kRequest) {
-      ++ready;
-    }
-  }
+  uint32_t ready = active_ ? supervisor_->serving(active_->id) : 0;
   NodeState& node = metrics_->node();
   node.ready_workers = ready;
   node.expected_workers = static_cast<uint32_t>(config_.workers);
@@ -395,13 +266,13 @@ void Master::answer_waiters(const std::string& json) {
 
 std::string Master::status_json() const {
   nlohmann::json workers = nlohmann::json::array();
-  for (const auto& [pid, proc] : procs_) {
+  for (const auto& [pid, worker] : supervisor_->workers()) {
     workers.push_back({{"pid", pid},
-                       {"generation", proc.generation},
-                       {"role", proc.role == WorkerRole::kRequest ? "request" : "background"},
-                       {"slot", proc.slot},
-                       {"ready", proc.ready},
-                       {"draining", proc.draining}});
+                       {"generation", worker.generation},
+                       {"role", worker.role == WorkerRole::kRequest ? "request" : "background"},
+                       {"slot", worker.slot},
+                       {"ready", worker.ready},
+                       {"draining", worker.draining}});
   }
   nlohmann::json plugins = nlohmann::json::array();
   nlohmann::json refused = nlohmann::json::array();

@@ -5,12 +5,16 @@
 // Signals: SIGHUP reloads (rolling), SIGTERM/SIGINT stop gracefully (workers
 // drain), SIGQUIT stops fast. The same reload is available, with its outcome,
 // as `bazaarctl reload` over the control socket.
+//
+// The Master decides; its Supervisor keeps the worker processes and their
+// slots (supervisor.h). Its own work is in two files: master.cc (start, the
+// loop, signals, workers' exits and readiness, commands, stop) and
+// rolling_reload.cc (generations: reload, commit, refuse, prune).
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,8 +23,8 @@
 #include "common/config.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
-#include "common/worker_args.h"
 #include "master/generation.h"
+#include "master/supervisor.h"
 #include "services/events/event_bus_proxy.h"
 
 namespace bazaar::host {
@@ -36,46 +40,27 @@ class Master {
   int run();
 
  private:
-  struct WorkerProc {
-    pid_t pid = 0;
-    uint64_t generation = 0;
-    WorkerRole role = WorkerRole::kRequest;
-    int slot = 0;
-    int ready_fd = -1;
-    bool ready = false;
-    bool draining = false;
-    int64_t started_ms = 0;
-    int64_t kill_at_ms = 0;  // 0: no deadline
-  };
-  struct SlotHealth {
-    int consecutive_crashes = 0;
-    int64_t respawn_at_ms = 0;
-    bool waiting = false;
-  };
   enum class Phase { kStarting, kServing, kStopping };
 
+  // master.cc
   bool setup();
   void loop();
   int64_t next_timeout_ms(int64_t now) const;
   void on_signal(int sig);
   void reap_children();
-  void on_worker_exit(WorkerProc proc, int status);
+  void on_worker_exit(const Supervisor::Exit& exit);
   void on_ready_pipe(pid_t pid);
   void on_control_client();
+  std::string status_json() const;
+  void answer_waiters(const std::string& json);
   void on_timers(int64_t now);
-
   void begin_stop(bool fast);
-  bool spawn_worker(const Generation& gen, WorkerRole role, int slot);
-  void drain(WorkerProc& proc, int64_t now);
   void publish_node_state();
   // Id floors survive a node restart through state_dir/id-floor (see ids).
   void load_id_floor();
   void save_id_floor();
-  void answer_waiters(const std::string& json);
-  std::string status_json() const;
-  int slot_count() const { return config_.workers + 1; }  // request workers + background
 
-  // The rolling reload (rolling_reload.cc).
+  // rolling_reload.cc
   void begin_reload(int waiter_fd);
   bool start_generation(Generation gen);
   void commit_pending();
@@ -92,14 +77,13 @@ class Master {
   int listen_fd_ = -1;
   int control_fd_ = -1;
   int signal_fd_ = -1;
+  std::optional<Supervisor> supervisor_;
   Phase phase_ = Phase::kStarting;
   int exit_code_ = 0;
   uint64_t next_generation_ = 1;
   std::optional<Generation> active_;
   std::optional<Generation> pending_;
   int64_t pending_deadline_ms_ = 0;
-  std::map<pid_t, WorkerProc> procs_;
-  std::vector<SlotHealth> slots_;
   std::vector<int> reload_waiters_;
   EventBusProxy bus_;
   int64_t next_floor_save_ms_ = 0;

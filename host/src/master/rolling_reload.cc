@@ -62,12 +62,9 @@ bool Master::start_generation(Generation gen) {
   log_->log(BZ_LOG_INFO, "starting generation",
             {{"generation", static_cast<int64_t>(pending_->id)},
              {"plugins", static_cast<int64_t>(pending_->manifest.plugins.size())}});
-  for (int i = 0; i < slot_count(); ++i) {
-    WorkerRole role = i < config_.workers ? WorkerRole::kRequest : WorkerRole::kBackground;
-    if (!spawn_worker(*pending_, role, i)) {
-      fail_pending("cannot start workers");
-      return false;
-    }
+  if (!supervisor_->spawn_generation(*pending_)) {
+    fail_pending("cannot start workers");
+    return false;
   }
   return true;
 }
@@ -80,13 +77,11 @@ void Master::commit_pending() {
                                                   SharedMetrics::label("version", p.version))
           .set(0);
     }
-    for (auto& [pid, proc] : procs_) {
-      if (proc.generation == active_->id) drain(proc, now);
-    }
+    supervisor_->drain_generation(active_->id, now);
   }
   active_ = std::move(pending_);
   pending_.reset();
-  slots_.assign(static_cast<size_t>(slot_count()), SlotHealth{});
+  supervisor_->reset_slots();
   for (const auto& p : active_->manifest.plugins) {
     metrics_->gauge("bazaar_plugin_loaded", SharedMetrics::label("plugin", p.name) + "," +
                                                 SharedMetrics::label("version", p.version))
@@ -106,9 +101,7 @@ void Master::commit_pending() {
 void Master::fail_pending(const std::string& reason) {
   int64_t now = monotonic_ms();
   if (pending_) {
-    for (auto& [pid, proc] : procs_) {
-      if (proc.generation == pending_->id) drain(proc, now);
-    }
+    supervisor_->drain_generation(pending_->id, now);
     pending_.reset();
   }
   metrics_->counter("bazaar_reloads_total", SharedMetrics::label("result", "failed")).add();

@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,20 +26,13 @@ namespace {
 constexpr int64_t kIdFloorSaveMs = 5'000;
 constexpr int64_t kIdFloorMarginMs = 10'000;
 
-void write_line(int fd, const std::string& json) {
-  std::string line = json + "\n";
-  ssize_t n = write(fd, line.data(), line.size());
-  (void)n;
-  close(fd);
-}
-
 }  // namespace
 
 Master::Master(std::string config_path, HostConfig config)
     : config_path_(std::move(config_path)), config_(std::move(config)) {}
 
 Master::~Master() {
-  for (int fd : {listen_fd_, control_fd_, signal_fd_}) {
+  for (int fd : {listen_fd_, signal_fd_}) {
     if (fd >= 0) close(fd);
   }
   if (log_fd_ > STDERR_FILENO) close(log_fd_);
@@ -84,12 +76,12 @@ bool Master::setup() {
   }
   listen_fd_ = *listen;
   supervisor_.emplace(config_path_, config_, *log_, *metrics_, listen_fd_);
-  auto control = listen_unix(config_.control_socket, 16, 0600);
+  auto control = ControlSocket::listen(config_.control_socket);
   if (!control.ok()) {
     log_->log(BZ_LOG_ERROR, control.error().message());
     return false;
   }
-  control_fd_ = *control;
+  control_.emplace(std::move(*control));
   // Workers are exec'd (never forked without exec), so the proxy's thread in
   // the master cannot leave a copied lock behind in a child.
   Status bus = bus_.start(bus_endpoints(config_.state_dir, 0));
@@ -128,7 +120,7 @@ int Master::run() {
 
 void Master::loop() {
   while (phase_ != Phase::kStopping || !supervisor_->workers().empty()) {
-    std::vector<pollfd> fds = {{signal_fd_, POLLIN, 0}, {control_fd_, POLLIN, 0}};
+    std::vector<pollfd> fds = {{signal_fd_, POLLIN, 0}, {control_->fd(), POLLIN, 0}};
     std::vector<pid_t> ready_owners;
     supervisor_->add_ready_pipes(fds, ready_owners);
     int64_t now = monotonic_ms();
@@ -246,7 +238,7 @@ void Master::begin_stop(bool fast) {
   phase_ = Phase::kStopping;
   metrics_->node().accepting = 0;
   pending_.reset();
-  answer_waiters(R"({"ok":false,"error":"the host is stopping"})");
+  control_->answer_waiters(R"({"ok":false,"error":"the host is stopping"})");
   supervisor_->stop_all(fast, monotonic_ms());
 }
 
@@ -257,11 +249,6 @@ void Master::publish_node_state() {
   node.expected_workers = static_cast<uint32_t>(config_.workers);
   node.active_generation = active_ ? active_->id : 0;
   metrics_->gauge("bazaar_workers_ready").set(ready);
-}
-
-void Master::answer_waiters(const std::string& json) {
-  for (int fd : reload_waiters_) write_line(fd, json);
-  reload_waiters_.clear();
 }
 
 std::string Master::status_json() const {
@@ -300,41 +287,32 @@ std::string Master::status_json() const {
 }
 
 void Master::on_control_client() {
-  int fd = accept4(control_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd < 0) return;
-  // Commands are one short line sent right after connecting; a silent client
-  // cannot stall the master for more than this.
-  timeval tv{0, 500'000};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  char buf[256];
-  ssize_t n = read(fd, buf, sizeof(buf) - 1);
-  if (n <= 0) {
-    close(fd);
-    return;
-  }
-  std::string line(buf, static_cast<size_t>(n));
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-
+  std::optional<ControlSocket::Command> command = control_->accept();
+  if (!command) return;
+  const std::string& line = command->line;
+  const int fd = command->fd;
   if (line == "status") {
-    write_line(fd, status_json());
+    ControlSocket::answer(fd, status_json());
   } else if (line == "reload") {
     log_->log(BZ_LOG_INFO, "reload requested over the control socket");
     begin_reload(fd);
   } else if (line.starts_with("clock-offset ")) {
     if (!config_.test_clock) {
-      write_line(fd, R"({"ok":false,"error":"test_clock is off in the host configuration"})");
+      ControlSocket::answer(
+          fd, R"({"ok":false,"error":"test_clock is off in the host configuration"})");
       return;
     }
     try {
       int64_t offset = std::stoll(line.substr(13));
       metrics_->node().clock_offset_ms = offset;
       log_->log(BZ_LOG_WARN, "test clock moved", {{"offset_ms", offset}});
-      write_line(fd, nlohmann::json{{"ok", true}, {"clock_offset_ms", offset}}.dump());
+      ControlSocket::answer(fd, nlohmann::json{{"ok", true}, {"clock_offset_ms", offset}}.dump());
     } catch (const std::exception&) {
-      write_line(fd, R"({"ok":false,"error":"clock-offset needs an integer of milliseconds"})");
+      ControlSocket::answer(
+          fd, R"({"ok":false,"error":"clock-offset needs an integer of milliseconds"})");
     }
   } else {
-    write_line(fd, R"({"ok":false,"error":"unknown command"})");
+    ControlSocket::answer(fd, R"({"ok":false,"error":"unknown command"})");
   }
 }
 

@@ -7,7 +7,8 @@
 // as `bazaarctl reload` over the control socket.
 //
 // The Master decides; its Supervisor keeps the worker processes and their
-// slots (supervisor.h). Its own work is in two files: master.cc (start, the
+// slots (supervisor.h) and its ControlSocket talks to bazaarctl
+// (control_socket.h). Its own work is in two files: master.cc (start, the
 // loop, signals, workers' exits and readiness, commands, stop) and
 // rolling_reload.cc (generations: reload, commit, refuse, prune).
 #pragma once
@@ -18,11 +19,11 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "common/config.h"
 #include "common/logger.h"
 #include "common/shared_metrics.h"
+#include "master/control_socket.h"
 #include "master/generation.h"
 #include "master/supervisor.h"
 #include "services/events/event_bus_proxy.h"
@@ -52,7 +53,6 @@ class Master {
   void on_ready_pipe(pid_t pid);
   void on_control_client();
   std::string status_json() const;
-  void answer_waiters(const std::string& json);
   void on_timers(int64_t now);
   void begin_stop(bool fast);
   void publish_node_state();
@@ -75,8 +75,8 @@ class Master {
   std::optional<SharedMetrics> metrics_;
   int log_fd_ = -1;
   int listen_fd_ = -1;
-  int control_fd_ = -1;
   int signal_fd_ = -1;
+  std::optional<ControlSocket> control_;
   std::optional<Supervisor> supervisor_;
   Phase phase_ = Phase::kStarting;
   int exit_code_ = 0;
@@ -84,7 +84,6 @@ class Master {
   std::optional<Generation> active_;
   std::optional<Generation> pending_;
   int64_t pending_deadline_ms_ = 0;
-  std::vector<int> reload_waiters_;
   EventBusProxy bus_;
   int64_t next_floor_save_ms_ = 0;
 };

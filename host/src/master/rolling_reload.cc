@@ -12,9 +12,11 @@
 namespace bazaar::host {
 
 void Master::begin_reload(int waiter_fd) {
-  if (waiter_fd >= 0) reload_waiters_.push_back(waiter_fd);
+  if (waiter_fd >= 0) control_->wait_for_reload(waiter_fd);
   if (phase_ != Phase::kServing) {
-    if (phase_ == Phase::kStopping) answer_waiters(R"({"ok":false,"error":"the host is stopping"})");
+    if (phase_ == Phase::kStopping) {
+      control_->answer_waiters(R"({"ok":false,"error":"the host is stopping"})");
+    }
     return;  // while starting, waiters get the start's outcome
   }
   if (pending_) return;  // joins the reload already under way
@@ -94,7 +96,7 @@ void Master::commit_pending() {
             {{"generation", static_cast<int64_t>(active_->id)}});
   phase_ = Phase::kServing;
   publish_node_state();
-  answer_waiters(nlohmann::json{{"ok", true}, {"generation", active_->id}}.dump());
+  control_->answer_waiters(nlohmann::json{{"ok", true}, {"generation", active_->id}}.dump());
   prune_state();
 }
 
@@ -107,7 +109,7 @@ void Master::fail_pending(const std::string& reason) {
   metrics_->counter("bazaar_reloads_total", SharedMetrics::label("result", "failed")).add();
   log_->log(BZ_LOG_ERROR, "generation not rolled; the running workers keep serving",
             {{"reason", reason}});
-  answer_waiters(nlohmann::json{{"ok", false}, {"error", reason}}.dump());
+  control_->answer_waiters(nlohmann::json{{"ok", false}, {"error", reason}}.dump());
   if (phase_ == Phase::kStarting) {
     exit_code_ = 1;
     begin_stop(true);

@@ -1,7 +1,7 @@
 #include "payments.h"
 
 #include "order_store.h"
-#include "payment_signature.h"
+#include <bazaar/payment_signature.h>
 
 #include <cstdlib>
 #include <fstream>

@@ -5,6 +5,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <bazaar/payment_signature.h>
+
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -17,7 +19,6 @@
 
 #include "auth/jwt.h"
 #include "common/config.h"
-#include "payment_signature.h"
 
 namespace bazaar::ctl {
 

@@ -1,4 +1,4 @@
-#include "payment_signature.h"
+#include <bazaar/payment_signature.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>

@@ -1,4 +1,4 @@
-#include "payment_signature.h"
+#include <bazaar/payment_signature.h>
 
 #include <gtest/gtest.h>
 

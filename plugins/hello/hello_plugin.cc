@@ -26,8 +26,9 @@ void from_json(const Json& j, EchoBody& b) {
 
 class Hello {
  public:
+  // plugin.hello.greeting: the word before the name (default "hello").
   explicit Hello(bazaar::sdk::Host host)
-      : host_(host), greeting_(host.config("greeting").value_or("hello")) {}
+      : host_(host), greeting_(bazaar::sdk::or_throw(host.config_string("greeting", "hello"))) {}
 
   Result<Reply> root(const Request&) { return Reply::json({{"message", greeting_}}); }
 

@@ -54,9 +54,31 @@ TEST(ServicesTest, CalleeJoinsTheCallersTransaction) {
   EXPECT_EQ(count_rows(*stack, "fxev_orders"), 1);
 }
 
+// Host::has_service (ABI 1.4 service_exists) against the node's registry,
+// which the host fills once every plugin's init has returned: during init the
+// answer is "maybe" (true), from the first request on it is exact.
+json service_probe(const Stack& stack, const std::string& name) {
+  HttpResult r = stack.get("/api/v1/fxev/services/" + name);
+  EXPECT_EQ(r.status, 200) << r.body;
+  return json::parse(r.body, nullptr, false);
+}
+
+TEST(ServicesTest, HasServiceKnowsWhatTheNodeOffersOnceEveryPluginIsLoaded) {
+  auto stack = Stack::start({{"fxev", "fxsvc"}});
+  ASSERT_NE(stack, nullptr);
+  json offered = service_probe(*stack, "fxsvc.reserve");
+  EXPECT_EQ(offered["exists"], true) << offered;
+  EXPECT_EQ(offered["exists_at_init"], true) << offered;
+  json missing = service_probe(*stack, "fxsvc.cancel");
+  EXPECT_EQ(missing["exists"], false) << missing;
+}
+
 TEST(ServicesTest, AMissingServiceIsAClear503AndWritesNothing) {
   auto stack = Stack::start({{"fxev"}});
   ASSERT_NE(stack, nullptr);
+  json probe = service_probe(*stack, "fxsvc.reserve");
+  EXPECT_EQ(probe["exists"], false) << probe;
+  EXPECT_EQ(probe["exists_at_init"], true) << probe;  // not known yet during init
   HttpResult r = stack->post("/api/v1/fxev/order", R"({"key":5})");
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_NE(r.body.find("SERVICE_UNAVAILABLE"), std::string::npos) << r.body;

@@ -10,6 +10,12 @@
  *   - Structs and the host function table only grow at the end. A new field or
  *     function bumps BZ_ABI_MINOR; removing or changing one bumps BZ_ABI_MAJOR,
  *     and the host refuses plugins of another major.
+ *   - One exception, made once in ABI 1.4: bz_event and bz_timer (which the
+ *     host hands to plugins) gained the `abi_version`/`struct_size` header at
+ *     their front. The host hands each plugin the layout of the minor it
+ *     declares in bz_plugin.abi_version: plugins built for 1.0-1.3 get the old
+ *     layouts, frozen in <bazaar/plugin_v1_3.h>. From 1.4 on they only grow at
+ *     the end like every other struct.
  *   - Errors come back as a bz_status code plus text written into a buffer the
  *     caller owns (never a pointer the callee allocated).
  *
@@ -28,9 +34,10 @@ extern "C" {
 #endif
 
 #define BZ_ABI_MAJOR 1u
-#define BZ_ABI_MINOR 3u
+#define BZ_ABI_MINOR 4u
 #define BZ_ABI_VERSION ((BZ_ABI_MAJOR << 16) | BZ_ABI_MINOR)
 #define BZ_ABI_MAJOR_OF(v) ((v) >> 16)
+#define BZ_ABI_MINOR_OF(v) ((v) & 0xFFFFu)
 
 #define BZ_PLUGIN_ENTRY_SYMBOL "bz_plugin_entry"
 
@@ -129,9 +136,14 @@ typedef struct bz_route {
 
 /* ---- ABI 1.2 types: events, timers, services ------------------------------ */
 
-/* A domain event as a consumer sees it. Topics end with '.' ("order.paid.") so
- * that prefix subscriptions never match a longer name ("order.paid_late."). */
+/* A domain event as a consumer (or signal handler) sees it, valid during the
+ * handler call only. Topics end with '.' ("order.paid.") so that prefix
+ * subscriptions never match a longer name ("order.paid_late.").
+ * ABI 1.4 added the abi_version/struct_size header; plugins built for an older
+ * minor receive bz_event_v1_3 (plugin_v1_3.h) instead. */
 typedef struct bz_event {
+  uint32_t abi_version; /* ABI 1.4: BZ_ABI_VERSION of the host */
+  uint32_t struct_size; /* ABI 1.4: sizeof(bz_event) as the host built it */
   bz_str topic;
   bz_str payload;        /* JSON text */
   int64_t id;            /* unique per node; the consumer's idempotency key */
@@ -152,8 +164,12 @@ typedef struct bz_subscription {
   bz_event_fn handler;
 } bz_subscription;
 
-/* A durable timer as its handler sees it. */
+/* A durable timer as its handler sees it, valid during the handler call only.
+ * ABI 1.4 added the abi_version/struct_size header; plugins built for an older
+ * minor receive bz_timer_v1_3 (plugin_v1_3.h) instead. */
 typedef struct bz_timer {
+  uint32_t abi_version; /* ABI 1.4: BZ_ABI_VERSION of the host */
+  uint32_t struct_size; /* ABI 1.4: sizeof(bz_timer) as the host built it */
   bz_str kind;     /* the handler's kind, e.g. "payment_timeout" */
   bz_str key;      /* unique per (plugin, kind), e.g. the order id */
   bz_str payload;  /* as scheduled */
@@ -320,10 +336,33 @@ typedef struct bz_host_api {
    * memcached round trip. For cache-aside values; read counters and leases
    * with cache_get. */
   int64_t (*cache_get_near)(bz_host* host, bz_str key, uint32_t max_age_ms, char* buf, size_t cap);
+
+  /* ---- ABI 1.4: the plugin's name, service discovery ----------------------- */
+
+  /* The name this plugin was loaded under (its bz_plugin.name), e.g. for error
+   * text naming a setting `plugin.<name>.<key>`. Valid for the life of the
+   * process; may be called from init on. */
+  bz_str (*plugin_name)(bz_host* host);
+
+  /* Whether some loaded plugin offers the service `name` on this node: 1 yes,
+   * 0 no, -1 not known yet. The host fills its service registry once every
+   * plugin's init has returned, so calls from init (and from self_test in the
+   * validation process, which never serves) answer -1; from the first request,
+   * event, timer or signal on, 1 or 0, fixed for the life of the process (a
+   * reload starts new processes). */
+  int (*service_exists)(bz_host* host, const char* name);
 } bz_host_api;
+
+/* Whether a host table has function `fn` (a plugin built against a newer minor
+ * than its host's checks before calling anything its host may lack). */
+#define BZ_HOST_API_HAS(api, fn) \
+  ((api)->struct_size >= offsetof(bz_host_api, fn) + sizeof(void*))
 
 /* Size of the host table as of ABI 1.0 (a plugin built for 1.0 checks nothing). */
 #define BZ_HOST_API_V1_0_SIZE (offsetof(bz_host_api, metric_add) + sizeof(void*))
+/* As of ABI 1.3 (cache_get_near) and 1.4 (plugin_name, service_exists). */
+#define BZ_HOST_API_V1_3_SIZE (offsetof(bz_host_api, cache_get_near) + sizeof(void*))
+#define BZ_HOST_API_V1_4_SIZE (offsetof(bz_host_api, service_exists) + sizeof(void*))
 
 typedef struct bz_plugin {
   uint32_t abi_version; /* BZ_ABI_VERSION the plugin was built against */
@@ -365,6 +404,11 @@ typedef struct bz_plugin {
 /* Size as of ABI 1.2: the host reads subscriptions, timers and services only
  * from plugins at least this large. */
 #define BZ_PLUGIN_V1_2_SIZE (offsetof(bz_plugin, signal_handler_count) + sizeof(size_t))
+
+/* Sizes of the host-to-plugin structs as of ABI 1.4 (their first version with
+ * a header); a plugin reads a field added later only when struct_size covers it. */
+#define BZ_EVENT_V1_4_SIZE (offsetof(bz_event, created_ms) + sizeof(int64_t))
+#define BZ_TIMER_V1_4_SIZE (offsetof(bz_timer, attempt) + sizeof(uint32_t))
 
 /* The one symbol a plugin exports. */
 typedef const bz_plugin* (*bz_plugin_entry_fn)(void);

@@ -69,6 +69,10 @@ void api_response_error(bz_response* resp, bz_status status, const char* code, b
   resp->wrote_error = true;
 }
 
+bz_str api_plugin_name(bz_host* host) {
+  return {host->plugin_name.data(), host->plugin_name.size()};
+}
+
 void api_metric_add(bz_host* host, const char* name, const char* labels, uint64_t delta) {
   if (!valid_metric_name(name)) return;
   std::string metric = "bazaar_plugin_" + std::string(name) + "_total";
@@ -123,6 +127,8 @@ constexpr bz_host_api kHostApi = {
     &api::buf_view,
     &api::signal_publish,
     &api::cache_get_near,
+    &api_plugin_name,
+    &api::service_exists,
 };
 
 }  // namespace

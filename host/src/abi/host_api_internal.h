@@ -56,6 +56,7 @@ bz_status cache_incr(bz_host* host, bz_str key, uint64_t delta, uint32_t ttl_s, 
 // host_api_services.cc (ABI 1.2)
 bz_status service_call(bz_host* host, const bz_request* req, const char* name, bz_str input,
                        bz_txn* txn, bz_buf* out, char* err, size_t err_len);
+int service_exists(bz_host* host, const char* name);  // ABI 1.4
 bz_buf* buf_new();
 void buf_free(bz_buf* buf);
 void buf_append(bz_buf* buf, bz_str bytes);

@@ -1,4 +1,4 @@
-// ABI 1.2: cross-plugin services and host-owned buffers.
+// ABI 1.2: cross-plugin services and host-owned buffers; 1.4: service_exists.
 #include "abi/host_api_internal.h"
 #include "services/service_registry.h"
 
@@ -36,6 +36,14 @@ bz_status service_call(bz_host* host, const bz_request* req, const char* name, b
                       SharedMetrics::label("result", st == BZ_OK ? "ok" : "error"))
       .add();
   return st;
+}
+
+// The registry is set once every plugin's init has returned (worker.cc), and
+// never in the validation process: until then the answer is "not known yet".
+int service_exists(bz_host* host, const char* name) {
+  const ServiceRegistry* registry = host->services->registry;
+  if (registry == nullptr) return -1;
+  return name != nullptr && registry->find(name) != nullptr ? 1 : 0;
 }
 
 bz_buf* buf_new() { return new bz_buf(); }

@@ -1,5 +1,7 @@
 #include "worker/plugin_hooks.h"
 
+#include "common/plugin_abi_compat.h"
+
 namespace bazaar::host {
 namespace {
 
@@ -29,7 +31,8 @@ std::vector<ConsumerSpec> consumers_of(const PluginSet& plugins) {
     if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;
     for (size_t i = 0; i < p.def->subscription_count; ++i) {
       const bz_subscription& s = p.def->subscriptions[i];
-      out.push_back({p.info.name + "." + s.name, s.topic_prefix, s.handler, p.ctx, p.host.get()});
+      out.push_back({p.info.name + "." + s.name, s.topic_prefix, s.handler, p.ctx, p.host.get(),
+                     p.def->abi_version});
     }
   }
   return out;
@@ -41,7 +44,7 @@ std::vector<SignalHandler> signal_handlers_of(const PluginSet& plugins) {
     if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;
     for (size_t i = 0; i < p.def->signal_handler_count; ++i) {
       const bz_subscription& s = p.def->signal_handlers[i];
-      out.push_back({s.topic_prefix, s.handler, p.ctx, p.info.name});
+      out.push_back({s.topic_prefix, s.handler, p.ctx, p.info.name, p.def->abi_version});
     }
   }
   return out;
@@ -61,7 +64,7 @@ PluginTimerHandlers::PluginTimerHandlers(const PluginSet& plugins) {
     if (p.def->struct_size < BZ_PLUGIN_V1_2_SIZE) continue;  // no timer table before ABI 1.2
     for (size_t i = 0; i < p.def->timer_handler_count; ++i) {
       const bz_timer_handler& h = p.def->timer_handlers[i];
-      handlers_[p.info.name][h.kind] = Entry{h.handler, p.ctx};
+      handlers_[p.info.name][h.kind] = Entry{h.handler, p.ctx, p.def->abi_version};
     }
   }
 }
@@ -72,7 +75,8 @@ TimerOutcome PluginTimerHandlers::run(std::string_view plugin, const bz_timer& t
   auto it = by_plugin->second.find(std::string_view(timer.kind.data, timer.kind.len));
   if (it == by_plugin->second.end()) return {TimerOutcome::Kind::kNoHandler, {}};
   char err[kErrLen] = {0};
-  bz_status st = it->second.fn(it->second.ctx, &timer, err, sizeof(err));
+  bz_status st = call_timer_handler(it->second.fn, it->second.ctx, it->second.abi_version, timer, err,
+                                    sizeof(err));
   err[kErrLen - 1] = '\0';
   if (st == BZ_OK) return {TimerOutcome::Kind::kDone, {}};
   return {TimerOutcome::Kind::kFailed,

@@ -40,6 +40,7 @@ class PluginTimerHandlers final : public TimerHandlers {
   struct Entry {
     bz_timer_fn fn;
     void* ctx;
+    uint32_t abi_version;  // the plugin's: which bz_timer layout it reads
   };
   // plugin name -> kind -> handler
   std::map<std::string, std::map<std::string, Entry, std::less<>>, std::less<>> handlers_;

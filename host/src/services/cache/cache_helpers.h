@@ -1,20 +1,12 @@
-// Cache-aside on top of a Cache: TTL jitter, negative caching and a
-// single-flight rebuild that uses `add` as a lease. The SDK (sdk.hpp,
-// Host::get_or_load) follows the same rules and the same value format, so
-// host and plugin code can share keys.
-//
-// Rules (docs/ARCHITECTURE.md, "Cache"):
-// - the loader reads the source of truth; the cache only saves its work, so
-//   with the cache down, flushed or unconfigured the answer is the same;
-// - writers delete the key after their transaction commits, never before;
-// - "not found" is cached too (a tombstone) but briefly, so a burst of
-//   requests for ids that do not exist does not reach the database each time;
-// - TTLs are spread by up to ±10% so keys filled together do not expire together;
-// - on a miss one caller wins `add("lease:<key>")` and loads; the others wait
-//   a little for its value, then load themselves (never past their budget).
+// Cache-aside on top of the host's Cache: TTL jitter, negative caching and a
+// single-flight rebuild that uses `add` as a lease. The rules and the value
+// format are written once, in the SDK (<bazaar/sdk/cache.hpp>), which plugins
+// use through Host::get_or_load: this file runs that same code over a Cache,
+// so host and plugin code can share keys. See docs/ARCHITECTURE.md, "Cache".
 #pragma once
 
 #include <bazaar/result.hpp>
+#include <bazaar/sdk/cache.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -27,16 +19,11 @@
 
 namespace bazaar::host {
 
-// ttl_s spread by up to ±10% (at least ±1 s when ttl_s >= 10), chosen by `random`
-// (any uniformly distributed 64-bit value). 0 stays 0 (no expiry); never below 1.
-uint32_t jitter_ttl(uint32_t ttl_s, uint64_t random);
-
-// What get_or_load stores: "v" + value for a found value, "n" for "not found".
-std::string encode_cached(const std::optional<std::string>& value);
-// Outer nullopt: not a value written by encode_cached (treated as a miss).
-std::optional<std::optional<std::string>> decode_cached(std::string_view stored);
-
-std::string lease_key(std::string_view key);  // "lease:<key>"
+// The shared pieces, under the host's names.
+using sdk::decode_cached;  // outer nullopt: not a value encode_cached wrote (a miss)
+using sdk::encode_cached;  // "v" + value for a found value, "n" for "not found"
+using sdk::jitter_ttl;     // ±10%, chosen by a random value; 0 stays 0, never below 1
+using sdk::lease_key;      // "lease:<key>"
 
 struct GetOrLoadOptions {
   uint32_t ttl_s = 300;          // for a found value, before jitter

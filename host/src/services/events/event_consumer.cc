@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "common/plugin_abi_compat.h"
 #include "services/events/outbox_store.h"
 
 namespace bazaar::host {
@@ -78,15 +79,11 @@ void EventConsumer::load_cursors() {
 
 bool EventConsumer::deliver(Consumer& c, const WireEvent& e) {
   if (!e.topic.starts_with(c.spec.prefix)) return true;  // not this consumer's: step over
-  bz_event ev{{e.topic.data(), e.topic.size()},
-              {e.payload.data(), e.payload.size()},
-              e.id,
-              e.origin_shard,
-              e.seq,
-              e.created_ms};
+  bz_event ev = make_event(e.topic, e.payload, e.id, e.origin_shard, e.seq, e.created_ms);
   bz_event_ctx ectx{c.spec.host, c.spec.name, &ev};
   char err[kErrLen] = {0};
-  bz_status st = c.spec.handler(c.spec.plugin_ctx, &ev, &ectx, err, sizeof(err));
+  bz_status st = call_event_handler(c.spec.handler, c.spec.plugin_ctx, c.spec.abi_version, ev, &ectx,
+                                    err, sizeof(err));
   if (st == BZ_OK) {
     c.applied.add();
     return true;

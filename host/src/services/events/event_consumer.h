@@ -32,6 +32,7 @@ struct ConsumerSpec {
   bz_event_fn handler = nullptr;
   void* plugin_ctx = nullptr;
   bz_host* host = nullptr;
+  uint32_t abi_version = BZ_ABI_VERSION;  // the plugin's: which bz_event layout it reads
 };
 
 class EventConsumer final : public BackgroundTask {

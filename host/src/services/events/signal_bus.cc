@@ -3,6 +3,8 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "common/plugin_abi_compat.h"
+
 namespace bazaar::host {
 namespace {
 constexpr std::string_view kSignalFramePrefix = "s:";
@@ -30,6 +32,8 @@ Status SignalPublisher::publish(std::string_view topic, std::string_view payload
   return ok_status();
 }
 
+#include "common/plugin_abi_compat.h"
+
 SignalListener::SignalListener(const std::string& subscribe_endpoint, const HostServices& services,
                                std::vector<SignalHandler> handlers)
     : ctx_(std::make_unique<zmq::context_t>(1)),
@@ -56,10 +60,10 @@ int64_t SignalListener::run_once() {
     received_.add();
     for (const SignalHandler& h : handlers_) {
       if (!topic.starts_with(h.prefix)) continue;
-      bz_event ev{{topic.data(), topic.size()}, {payload.data(), payload.size()}, 0, 0, 0,
-                  services_.clock->now_ms()};
+      bz_event ev = make_event(topic, payload, 0, 0, 0, services_.clock->now_ms());
       char err[256] = {0};
-      if (h.handler(h.plugin_ctx, &ev, nullptr, err, sizeof(err)) != BZ_OK) {
+      if (call_event_handler(h.handler, h.plugin_ctx, h.abi_version, ev, nullptr, err, sizeof(err)) !=
+          BZ_OK) {
         err[sizeof(err) - 1] = '\0';
         services_.logger->log(BZ_LOG_WARN, "signal handler failed",
                               {{"plugin", h.plugin}, {"topic", topic}, {"error", std::string_view(err)}});

@@ -38,6 +38,7 @@ struct SignalHandler {
   bz_event_fn handler = nullptr;
   void* plugin_ctx = nullptr;
   std::string plugin;
+  uint32_t abi_version = BZ_ABI_VERSION;  // the plugin's: which bz_event layout it reads
 };
 
 // Background task (on every worker): receives signals and calls the handlers.

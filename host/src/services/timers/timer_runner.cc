@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+
 namespace bazaar::host {
 namespace {
 
@@ -77,12 +78,7 @@ bool TimerRunner::run_database(Lease& lease, uint32_t shard) {
 
 void TimerRunner::run_timer(Database& db, uint32_t shard, const ClaimedTimer& t) {
   const int64_t now = clock_.now_ms();
-  bz_timer view{{t.kind.data(), t.kind.size()},
-                {t.key.data(), t.key.size()},
-                {t.payload.data(), t.payload.size()},
-                t.due_ms,
-                shard,
-                t.attempt};
+  bz_timer view = make_timer(t.kind, t.key, t.payload, t.due_ms, shard, t.attempt);
   TimerOutcome outcome = handlers_->run(t.plugin, view);
   if (metrics_ != nullptr) {
     metrics_->histogram("bazaar_timer_lag_seconds")

@@ -6,9 +6,9 @@
 #include <map>
 #include <string>
 
-#include "config.h"
-#include "master.h"
-#include "worker.h"
+#include "common/config.h"
+#include "master/master.h"
+#include "worker/worker.h"
 
 namespace {
 

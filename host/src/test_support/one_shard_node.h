@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "storage/migrations.h"
-#include "storage/shard_set.h"
+#include "services/storage/migrations.h"
+#include "services/storage/shard_set.h"
 #include "test_support/temp_dir.h"
 
 namespace bazaar::host::test_support {

@@ -1,7 +1,7 @@
 #include "lifecycle/payments.h"
 
 #include "events/order_events.h"
-#include "payment_signature.h"
+#include <bazaar/payment_signature.h>
 #include "store/order_store.h"
 #include "store/payment_store.h"
 

@@ -207,7 +207,9 @@ TEST_F(OrdersChainTest, ThePreviewListsWhatWouldRefuseAndStillPricesTheRest) {
   EXPECT_EQ(p["participants"][2]["ok"], false);
   EXPECT_EQ(p["participants"][2]["error"]["code"], "PROMO_REFUSED");
   // Quotes only: no try, nothing written.
-  for (const auto& call : body_json(stack_->get("/api/v1/fxpart/calls"))["calls"]) EXPECT_EQ(call["verb"], "quote");
+  const json calls = body_json(stack_->get("/api/v1/fxpart/calls"))["calls"];
+  EXPECT_FALSE(calls.empty());
+  for (const auto& call : calls) EXPECT_EQ(call["verb"], "quote");
   EXPECT_EQ(c().stock(7, short_sku).available, 1);
   HttpResult unknown = c().request("POST", "/api/v1/orders/preview",
                                    OrdersClient::order_body("7205759403792793600", 1).dump(), c().user(42));

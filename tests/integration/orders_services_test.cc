@@ -77,7 +77,8 @@ TEST_F(OrdersServicesTest, RefundCalledTwentyTimesAtOnceRefundsOnceWithOneEvent)
   EXPECT_TRUE(eventually([&] { return c().stock(7, sku).returned == 2; })) << c().stock(7, sku);
   EXPECT_TRUE(c().stock(7, sku).balanced());
   int cancels = 0;
-  for (const auto& call : body_json(stack_->get("/api/v1/fxpart/calls/" + id))["calls"]) {
+  const json calls = body_json(stack_->get("/api/v1/fxpart/calls/" + id))["calls"];
+  for (const auto& call : calls) {
     if (call["verb"] == "cancel") {
       ++cancels;
       EXPECT_EQ(call["reason"], "refund");

@@ -22,21 +22,26 @@ constexpr std::array<std::pair<ParticipantState, std::string_view>, 3> kParticip
     {ParticipantState::kCancelled, "CANCELLED"},
 }};
 
-}  // namespace
-
-std::string_view to_string(OrderStatus status) {
-  for (const auto& [value, name] : kStatusNames) {
-    if (value == status) return name;
+// The name of an enum value in a table of (value, name), and back.
+template <class E, size_t N>
+std::string_view name_in(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
+  for (const auto& [v, name] : names) {
+    if (v == value) return name;
   }
   return "UNKNOWN";
 }
-
-std::optional<OrderStatus> parse_status(std::string_view text) {
-  for (const auto& [value, name] : kStatusNames) {
-    if (name == text) return value;
+template <class E, size_t N>
+std::optional<E> value_in(const std::array<std::pair<E, std::string_view>, N>& names, std::string_view text) {
+  for (const auto& [v, name] : names) {
+    if (name == text) return v;
   }
   return std::nullopt;
 }
+
+}  // namespace
+
+std::string_view to_string(OrderStatus status) { return name_in(kStatusNames, status); }
+std::optional<OrderStatus> parse_status(std::string_view text) { return value_in(kStatusNames, text); }
 
 bool is_paid_state(OrderStatus s) {
   return s == OrderStatus::kPaid || s == OrderStatus::kShipped || s == OrderStatus::kDelivered;
@@ -68,18 +73,9 @@ Settle settle_on_entering(OrderStatus to) {
   }
 }
 
-std::string_view to_string(ParticipantState state) {
-  for (const auto& [value, name] : kParticipantStateNames) {
-    if (value == state) return name;
-  }
-  return "UNKNOWN";
-}
-
+std::string_view to_string(ParticipantState state) { return name_in(kParticipantStateNames, state); }
 std::optional<ParticipantState> parse_participant_state(std::string_view text) {
-  for (const auto& [value, name] : kParticipantStateNames) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
+  return value_in(kParticipantStateNames, text);
 }
 
 bool valid_hold_name(std::string_view name) {

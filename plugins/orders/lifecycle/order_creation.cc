@@ -105,6 +105,16 @@ Result<Reply> OrderCreation::answer_from_key(const KeyVerdict& verdict) {
   return bazaar::internal_error("no answer for a key that lets the request run");
 }
 
+TryContext OrderCreation::context_of(const Attempt& attempt, const OrderRequest& input, const bz_request* req) const {
+  TryContext ctx;
+  ctx.order_id = attempt.order_id;
+  ctx.user_id = attempt.user_id;
+  ctx.request = &input;
+  ctx.req = req;
+  ctx.now_ms = host_.now_ms();
+  return ctx;
+}
+
 Status OrderCreation::try_one(const Chain::Link& link, TryContext ctx, Cart& cart, std::vector<Done>& done) const {
   ctx.field = link.field;
   ctx.value = link.value;
@@ -137,13 +147,8 @@ Result<Reply> OrderCreation::run_attempt(const Request& req, const OrderRequest&
   size_t next = 0;
   Status reserved = bazaar::ok_status();
   for (; next < links.size() && links[next].participant->placement() == Placement::kOwnTransactions; ++next) {
-    TryContext ctx;
-    ctx.order_id = attempt.order_id;
-    ctx.user_id = attempt.user_id;
-    ctx.request = &input;
+    TryContext ctx = context_of(attempt, input, req.raw());
     ctx.guard = &guard;
-    ctx.req = req.raw();
-    ctx.now_ms = host_.now_ms();
     reserved = try_one(links[next], ctx, cart, done);
     if (!reserved.ok()) break;
   }
@@ -178,13 +183,8 @@ Result<KeyVerdict> OrderCreation::commit_order(const Request& req, const OrderRe
     return bazaar::conflict("ATTEMPT_EXPIRED", "this request outlived its payment deadline and changed nothing; retry");
   }
   for (size_t i = first_joined; i < links.size(); ++i) {
-    TryContext ctx;
-    ctx.order_id = attempt.order_id;
-    ctx.user_id = attempt.user_id;
-    ctx.request = &input;
+    TryContext ctx = context_of(attempt, input, req.raw());
     ctx.order_txn = &txn;
-    ctx.req = req.raw();
-    ctx.now_ms = host_.now_ms();
     BAZAAR_RETURN_IF_ERROR(try_one(links[i], ctx, cart, done));
   }
   const Requester who = requester_of(req);

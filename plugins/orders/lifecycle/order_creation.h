@@ -42,6 +42,9 @@ class OrderCreation {
   Result<bazaar::sdk::Reply> answer_from_key(const KeyVerdict& verdict);
   Result<bazaar::sdk::Reply> run_attempt(const bazaar::sdk::Request& req, const OrderRequest& input,
                                          const std::vector<Chain::Link>& links, const Attempt& attempt);
+  // What every participant of this attempt is told (the caller adds the
+  // guard or the order's transaction).
+  TryContext context_of(const Attempt& attempt, const OrderRequest& input, const bz_request* req) const;
   // Tries `link` and prices its answer into `cart`; on success appends to `done`.
   Status try_one(const Chain::Link& link, TryContext ctx, Cart& cart, std::vector<Done>& done) const;
   // kProceed with this attempt's answer when its order committed; otherwise

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/plugin_abi_compat.h"
 
 namespace bazaar::host {
 namespace {

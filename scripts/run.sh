@@ -44,6 +44,9 @@ Try:
 
 Orders (demo merchant 7, user 1001; docs/API.md):
   curl -s $base/api/v1/skus/$SKU_TEA
+  curl -s -X POST $base/api/v1/orders/preview -H 'Content-Type: application/json' \\
+       -H 'Authorization: Bearer $user_token' \\
+       -d '{"items":[{"sku_id":"$SKU_TEA","qty":2}],"address":{"name":"Li Lei","phone":"13800000000","line1":"1 West Lake Rd","city":"Hangzhou"}}'
   curl -s -X POST $base/api/v1/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-$SKU_TEA' \\
        -H 'Authorization: Bearer $user_token' \\
        -d '{"items":[{"sku_id":"$SKU_TEA","qty":2}],"address":{"name":"Li Lei","phone":"13800000000","line1":"1 West Lake Rd","city":"Hangzhou"}}'

@@ -27,18 +27,12 @@
 
 #include <stdexcept>
 
+namespace orders {
 namespace {
-
-using bazaar::Result;
-using bazaar::Status;
-using bazaar::sdk::Json;
-using bazaar::sdk::Reply;
-using bazaar::sdk::Request;
-using bazaar::sdk::ServiceCall;
 
 // plugin.orders.participants, refusing the per-field prefixes of earlier
 // versions (plugin.orders.participant.<field>) rather than ignoring them.
-std::string chain_setting(const bazaar::sdk::Host& host) {
+std::string chain_setting(const Host& host) {
   for (const char* legacy : {"participant.coupon", "participant.group_buy"}) {
     if (host.config(legacy)) {
       throw std::runtime_error(std::string("plugin.orders.") + legacy +
@@ -46,12 +40,12 @@ std::string chain_setting(const bazaar::sdk::Host& host) {
                                "(field=participant:stage, docs/PLUGINS.md)");
     }
   }
-  return bazaar::sdk::or_throw(host.config_string("participants", orders::kDefaultChain));
+  return bazaar::sdk::or_throw(host.config_string("participants", kDefaultChain));
 }
 
 class Orders {
  public:
-  explicit Orders(bazaar::sdk::Host host)
+  explicit Orders(Host host)
       : flash_gate_(host),
         chain_(host, flash_gate_, chain_setting(host)),
         settlement_(host, chain_),
@@ -117,25 +111,25 @@ class Orders {
   }
 
  private:
-  orders::FlashGate flash_gate_;
-  orders::Chain chain_;
-  orders::Settlement settlement_;
-  orders::StatusMoves moves_;
-  orders::RiskCheck risk_;
-  orders::OrderCreation creation_;
-  orders::OrderPreview preview_;
-  orders::OrderCancel cancel_;
-  orders::Refunds refunds_;
-  orders::Fulfilment fulfilment_;
-  orders::Holds holds_;
-  orders::Payments payments_;
-  orders::PaymentTimeout timeout_;
-  orders::CatalogRoutes catalog_;
-  orders::FlashSaleRoutes flash_sales_;
-  orders::OrderQueries queries_;
-  orders::OrderRoutes order_routes_;
-  orders::FulfilmentRoutes fulfilment_routes_;
-  orders::OrderServices services_;
+  FlashGate flash_gate_;
+  Chain chain_;
+  Settlement settlement_;
+  StatusMoves moves_;
+  RiskCheck risk_;
+  OrderCreation creation_;
+  OrderPreview preview_;
+  OrderCancel cancel_;
+  Refunds refunds_;
+  Fulfilment fulfilment_;
+  Holds holds_;
+  Payments payments_;
+  PaymentTimeout timeout_;
+  CatalogRoutes catalog_;
+  FlashSaleRoutes flash_sales_;
+  OrderQueries queries_;
+  OrderRoutes order_routes_;
+  FulfilmentRoutes fulfilment_routes_;
+  OrderServices services_;
 };
 
 using bazaar::sdk::route;
@@ -195,5 +189,6 @@ constexpr bz_plugin kPlugin = bazaar::sdk::describe<Orders>("orders", "1.1.0")
                                   .with_signals(kSignals);
 
 }  // namespace
+}  // namespace orders
 
-BAZAAR_EXPORT_PLUGIN(kPlugin)
+BAZAAR_EXPORT_PLUGIN(orders::kPlugin)

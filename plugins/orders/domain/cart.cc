@@ -170,4 +170,19 @@ std::vector<OrderItem> Cart::items() const {
   return items;
 }
 
+Json lines_json(const Cart& cart) {
+  Json lines = Json::array();
+  for (const CartLine& l : cart.lines()) {
+    lines.push_back({{"line", l.line},
+                     {"sku_id", id_text(l.sku_id)},
+                     {"title", l.title},
+                     {"qty", l.qty},
+                     {"unit_price", l.unit_price},
+                     {"amount", l.amount()},
+                     {"discount", l.discount},
+                     {"payable", l.payable()}});
+  }
+  return lines;
+}
+
 }  // namespace orders

@@ -8,6 +8,7 @@
 
 #include "domain/money.h"
 #include "domain/order.h"
+#include "domain/values.h"
 
 #include <bazaar/result.hpp>
 
@@ -99,5 +100,9 @@ class Cart {
   std::vector<CartLine> lines_;
   std::vector<LineDiscount> discounts_;
 };
+
+// The lines as the preview shows them and participants receive them:
+// [{"line","sku_id","title","qty","unit_price","amount","discount","payable"}].
+Json lines_json(const Cart& cart);
 
 }  // namespace orders

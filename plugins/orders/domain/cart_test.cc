@@ -1,5 +1,7 @@
 #include "domain/cart.h"
 
+#include "domain/test_carts.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -11,16 +13,11 @@ using Amount = PriceChange::LineAmount;
 
 // A cart of lines priced by the base stage: (price, qty) per line, merchant 7.
 Cart priced(const std::vector<std::pair<int64_t, int64_t>>& price_qty) {
-  std::vector<std::pair<int64_t, int64_t>> sku_qty;
-  for (size_t i = 0; i < price_qty.size(); ++i) sku_qty.push_back({100 + static_cast<int64_t>(i), price_qty[i].second});
-  Cart cart = Cart::of(sku_qty);
-  PriceChange base;
-  for (const CartLine& l : cart.lines()) {
-    base.facts.push_back({l.line, 7, "item " + std::to_string(l.line)});
-    base.unit_prices.push_back({l.line, Money::fen(price_qty[static_cast<size_t>(l.line) - 1].first)});
+  std::vector<testing::TestLine> lines;
+  for (size_t i = 0; i < price_qty.size(); ++i) {
+    lines.push_back({100 + static_cast<int64_t>(i), price_qty[i].first, price_qty[i].second});
   }
-  EXPECT_TRUE(cart.apply("stock", Stage::kBase, base).ok());
-  return cart;
+  return testing::priced_cart(lines);
 }
 
 PriceChange discount_of(int64_t fen) {

@@ -89,4 +89,10 @@ Result<OrderRequest> parse_order_request(std::string_view text,
   return out;
 }
 
+Cart cart_of(const OrderRequest& request) {
+  std::vector<std::pair<int64_t, int64_t>> lines;
+  for (const RequestedLine& l : request.lines) lines.push_back({l.sku_id, l.qty});
+  return Cart::of(lines);
+}
+
 }  // namespace orders

@@ -3,6 +3,7 @@
 // whether SKUs exist, prices and stock come later, from the participants.
 #pragma once
 
+#include "domain/cart.h"
 #include "domain/values.h"
 
 #include <string>
@@ -43,5 +44,8 @@ struct OrderRequest {
 // BAD_SKU_ID, BAD_QTY, DUPLICATE_SKU, BAD_ADDRESS.
 Result<OrderRequest> parse_order_request(std::string_view body,
                                          const std::vector<std::string>& participant_fields);
+
+// The cart of the request's lines, unpriced (prices come from the participants).
+Cart cart_of(const OrderRequest& request);
 
 }  // namespace orders

@@ -1,16 +1,14 @@
 #include "domain/risk_facts.h"
 
+#include "domain/test_carts.h"
+
 #include <gtest/gtest.h>
 
 namespace orders {
 namespace {
 
 TEST(RiskFactsTest, TheOrderCreateFactsDescribeThePricedCart) {
-  Cart cart = Cart::of({{11, 2}, {12, 1}});
-  PriceChange base;
-  base.facts = {{1, 7, "a"}, {2, 7, "b"}};
-  base.unit_prices = {{1, Money::fen(1000)}, {2, Money::fen(500)}};
-  ASSERT_TRUE(cart.apply("stock", Stage::kBase, base).ok());
+  Cart cart = testing::priced_cart({{11, 1000, 2}, {12, 500, 1}});
   PriceChange coupon;
   coupon.discount = Money::fen(300);
   ASSERT_TRUE(cart.apply("coupons", Stage::kDiscount, coupon).ok());

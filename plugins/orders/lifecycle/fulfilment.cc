@@ -5,8 +5,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Txn;
-
 namespace {
 
 Error bad_status(OrderStatus current, OrderStatus wanted) {

@@ -5,8 +5,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Txn;
-
 Result<Order> Holds::place(int64_t order_id, const Hold& hold, const bz_request* req) const {
   const Error not_found = bazaar::not_found("ORDER_NOT_FOUND", "no such order");
   const uint32_t shard = host_.shard_of_id(order_id);

@@ -7,7 +7,7 @@
 #include "domain/values.h"
 #include "store/hold_store.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 namespace orders {
 

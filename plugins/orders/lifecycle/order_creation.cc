@@ -13,10 +13,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Reply;
-using bazaar::sdk::Request;
-using bazaar::sdk::Txn;
-
 namespace {
 
 // Test builds only. `X-Bazaar-Failpoint: <name>` kills the worker at that
@@ -138,11 +134,7 @@ Result<Reply> OrderCreation::run_attempt(const Request& req, const OrderRequest&
   }
   AttemptGuard guard(attempt.order_id, attempt.payment_deadline_ms, std::move(payload));
 
-  Cart cart = Cart::of([&] {
-    std::vector<std::pair<int64_t, int64_t>> lines;
-    for (const RequestedLine& l : input.lines) lines.push_back({l.sku_id, l.qty});
-    return lines;
-  }());
+  Cart cart = cart_of(input);
   std::vector<Done> done;
   size_t next = 0;
   Status reserved = bazaar::ok_status();

@@ -2,36 +2,16 @@
 
 namespace orders {
 
-using bazaar::sdk::Reply;
-using bazaar::sdk::Request;
-
 namespace {
 
 Json error_json(const Error& e) { return {{"code", e.code()}, {"message", e.message()}}; }
-
-Json lines_json(const Cart& cart) {
-  Json items = Json::array();
-  for (const CartLine& l : cart.lines()) {
-    items.push_back({{"line", l.line},
-                     {"sku_id", id_text(l.sku_id)},
-                     {"title", l.title},
-                     {"unit_price", l.unit_price},
-                     {"qty", l.qty},
-                     {"amount", l.amount()},
-                     {"discount", l.discount},
-                     {"payable", l.payable()}});
-  }
-  return items;
-}
 
 }  // namespace
 
 Result<Reply> OrderPreview::preview(const Request& req) const {
   BAZAAR_ASSIGN_OR_RETURN(const OrderRequest input, parse_order_request(req.body(), chain_.fields()));
   BAZAAR_ASSIGN_OR_RETURN(const std::vector<Chain::Link> links, chain_.links_for(input));
-  std::vector<std::pair<int64_t, int64_t>> lines;
-  for (const RequestedLine& l : input.lines) lines.push_back({l.sku_id, l.qty});
-  Cart cart = Cart::of(lines);
+  Cart cart = cart_of(input);
   std::optional<int64_t> flash_sale_id;
   Json participants = Json::array();
   for (const Chain::Link& link : links) {

@@ -6,8 +6,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Txn;
-
 Status PaymentTimeout::on_timer(const bazaar::sdk::Timer& timer) const {
   const std::optional<int64_t> id = parse_id_text(timer.key());
   const std::optional<GuardPayload> payload = GuardPayload::decode(timer.payload());

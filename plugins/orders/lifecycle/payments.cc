@@ -11,10 +11,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Reply;
-using bazaar::sdk::Request;
-using bazaar::sdk::Txn;
-
 namespace {
 
 // A signed timestamp is accepted within this distance of the host clock.

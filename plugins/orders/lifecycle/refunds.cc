@@ -7,8 +7,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Txn;
-
 namespace {
 
 constexpr std::string_view kRestockTimer = "refund_restock";

@@ -6,7 +6,7 @@
 
 #include "domain/risk_facts.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <optional>
 

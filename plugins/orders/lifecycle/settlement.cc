@@ -8,8 +8,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Txn;
-
 namespace {
 
 // How long the durable safety net waits before re-running a settlement that

@@ -11,7 +11,7 @@
 
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <string>
 #include <vector>

@@ -8,7 +8,7 @@
 
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <shared_mutex>
 #include <unordered_map>

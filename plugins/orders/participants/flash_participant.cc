@@ -6,10 +6,6 @@
 
 namespace orders {
 
-using bazaar::Result;
-using bazaar::Status;
-using bazaar::sdk::Txn;
-
 namespace {
 
 Error sale_not_found() { return bazaar::not_found("FLASH_SALE_NOT_FOUND", "no such flash sale"); }

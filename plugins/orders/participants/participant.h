@@ -17,7 +17,7 @@
 #include "domain/order.h"
 #include "domain/order_request.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <optional>
 #include <string_view>

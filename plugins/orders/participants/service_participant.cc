@@ -2,28 +2,11 @@
 
 namespace orders {
 
-using bazaar::Result;
-using bazaar::Status;
-
 namespace {
 
 Error broken(std::string_view prefix, const std::string& what) {
   return {BZ_INTERNAL, "PARTICIPANT_CONTRACT",
           "participant " + std::string(prefix) + " answered outside the contract: " + what};
-}
-
-Json lines_json(const Cart& cart) {
-  Json lines = Json::array();
-  for (const CartLine& l : cart.lines()) {
-    lines.push_back({{"line", l.line},
-                     {"sku_id", id_text(l.sku_id)},
-                     {"qty", l.qty},
-                     {"unit_price", l.unit_price},
-                     {"amount", l.amount()},
-                     {"discount", l.discount},
-                     {"payable", l.payable()}});
-  }
-  return lines;
 }
 
 // What order_try and order_quote receive (docs/PLUGINS.md).

@@ -10,10 +10,6 @@
 
 namespace orders {
 
-using bazaar::Result;
-using bazaar::Status;
-using bazaar::sdk::Txn;
-
 namespace {
 
 Error unknown_sku(int64_t sku_id) {

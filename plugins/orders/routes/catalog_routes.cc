@@ -5,10 +5,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Reply;
-using bazaar::sdk::Request;
-using bazaar::sdk::Txn;
-
 namespace {
 
 Error sku_not_found() { return bazaar::not_found("SKU_NOT_FOUND", "no such SKU"); }
@@ -136,20 +132,20 @@ Result<Reply> CatalogRoutes::update(const Request& req) const {
 }
 
 Result<Reply> CatalogRoutes::set_stock(const Request& req) const {
-  BAZAAR_ASSIGN_OR_RETURN(const Json body, object_body(req.body()));
-  BAZAAR_RETURN_IF_ERROR(only_fields(body, {"available"}));
-  BAZAAR_ASSIGN_OR_RETURN(const int64_t available, int_field(body, "available", 0, kMaxStock, "BAD_STOCK"));
-  return change_own(req, [&](Txn& txn, int64_t id, int64_t merchant, int64_t now) {
-    return SkuStore::set_available(txn, id, merchant, available, now);
-  });
+  return stock_change(req, "available", 0, SkuStore::set_available);
 }
 
 Result<Reply> CatalogRoutes::add_stock(const Request& req) const {
+  return stock_change(req, "add", 1, SkuStore::add_stock);
+}
+
+template <class Store>
+Result<Reply> CatalogRoutes::stock_change(const Request& req, const char* field, int64_t min, Store&& store) const {
   BAZAAR_ASSIGN_OR_RETURN(const Json body, object_body(req.body()));
-  BAZAAR_RETURN_IF_ERROR(only_fields(body, {"add"}));
-  BAZAAR_ASSIGN_OR_RETURN(const int64_t add, int_field(body, "add", 1, kMaxStock, "BAD_STOCK"));
+  BAZAAR_RETURN_IF_ERROR(only_fields(body, {field}));
+  BAZAAR_ASSIGN_OR_RETURN(const int64_t units, int_field(body, field, min, kMaxStock, "BAD_STOCK"));
   return change_own(req, [&](Txn& txn, int64_t id, int64_t merchant, int64_t now) {
-    return SkuStore::add_stock(txn, id, merchant, add, now);
+    return store(txn, id, merchant, units, now);
   });
 }
 

@@ -5,7 +5,7 @@
 
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 namespace orders {
 
@@ -26,6 +26,12 @@ class CatalogRoutes {
   // rows it changed) and answers the SKU; 404 when it changed none.
   template <class Change>
   Result<bazaar::sdk::Reply> change_own(const bazaar::sdk::Request& req, Change&& change) const;
+
+  // PUT {"available":n} / POST {"add":n} of the caller's SKU through `store`
+  // (SkuStore::set_available or add_stock).
+  template <class Store>
+  Result<bazaar::sdk::Reply> stock_change(const bazaar::sdk::Request& req, const char* field, int64_t min,
+                                          Store&& store) const;
 
   bazaar::sdk::Host host_;
 };

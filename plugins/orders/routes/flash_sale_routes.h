@@ -5,10 +5,9 @@
 
 #include "domain/flash_sale.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 namespace orders {
-
 
 class FlashSaleRoutes {
  public:

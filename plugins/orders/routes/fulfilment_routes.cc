@@ -4,9 +4,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Reply;
-using bazaar::sdk::Request;
-
 namespace {
 
 constexpr size_t kMaxShipField = 100;

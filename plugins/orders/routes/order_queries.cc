@@ -6,10 +6,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Reply;
-using bazaar::sdk::Request;
-using bazaar::sdk::Txn;
-
 namespace {
 
 Error order_not_found() { return bazaar::not_found("ORDER_NOT_FOUND", "no such order"); }

@@ -6,7 +6,7 @@
 
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 namespace orders {
 

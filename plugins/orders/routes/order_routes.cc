@@ -4,9 +4,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Reply;
-using bazaar::sdk::Request;
-
 Result<Reply> OrderRoutes::cancel(const Request& req) const {
   auto id = parse_id_text(req.param("id"));
   if (!id) return bazaar::not_found("ORDER_NOT_FOUND", "no such order");

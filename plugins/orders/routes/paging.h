@@ -7,7 +7,7 @@
 
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <algorithm>
 #include <vector>

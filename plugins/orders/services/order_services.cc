@@ -6,9 +6,6 @@
 
 namespace orders {
 
-using bazaar::sdk::ServiceCall;
-using bazaar::sdk::Txn;
-
 namespace {
 
 Result<int64_t> order_id_of(const Json& input) {

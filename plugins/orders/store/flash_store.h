@@ -7,14 +7,12 @@
 
 #include "domain/flash_sale.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <optional>
 #include <vector>
 
 namespace orders {
-
-using bazaar::sdk::Txn;
 
 // What taking units found: the sale price, the per-buyer limit and the units left.
 struct TakenUnits {

@@ -4,8 +4,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Row;
-
 Status HoldStore::place(bazaar::sdk::Txn& txn, int64_t order_id, const Hold& h) {
   return written(txn.exec(
       "INSERT INTO orders_holds (order_id, name, reason, placed_by, placed_ms) VALUES (?1, ?2, ?3, ?4, ?5) "

@@ -6,7 +6,7 @@
 #include "domain/order.h"
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <vector>
 

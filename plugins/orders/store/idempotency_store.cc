@@ -4,9 +4,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Row;
-using bazaar::sdk::Txn;
-
 Result<KeyVerdict> IdempotencyStore::read(Txn& txn, const Attempt& a) {
   BAZAAR_ASSIGN_OR_RETURN(
       auto stmt, txn.query("SELECT i.request_hash, i.state, COALESCE(a.http_status, i.http_status), "

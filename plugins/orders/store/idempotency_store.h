@@ -13,7 +13,7 @@
 #include "domain/attempt.h"
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 namespace orders {
 

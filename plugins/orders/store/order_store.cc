@@ -5,8 +5,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Row;
-
 namespace {
 
 constexpr std::string_view kOrderColumns =

@@ -8,14 +8,12 @@
 #include "domain/order.h"
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <optional>
 #include <vector>
 
 namespace orders {
-
-using bazaar::sdk::Txn;
 
 struct OrderRow {
   Order order;

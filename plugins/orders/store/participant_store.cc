@@ -4,8 +4,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Row;
-
 namespace {
 
 ParticipantRow read_row(const Row& r) {

@@ -4,8 +4,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Row;
-
 uint64_t PaymentStore::placement_hash(std::string_view key) {
   uint64_t h = 14695981039346656037ULL;
   for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;

@@ -8,13 +8,11 @@
 #include "domain/money.h"
 #include "domain/values.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <optional>
 
 namespace orders {
-
-using bazaar::sdk::Txn;
 
 class PaymentStore {
  public:

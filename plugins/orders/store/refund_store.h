@@ -4,7 +4,7 @@
 
 #include "domain/refund.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <optional>
 

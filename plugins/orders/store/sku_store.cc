@@ -4,8 +4,6 @@
 
 namespace orders {
 
-using bazaar::sdk::Row;
-
 namespace {
 
 constexpr std::string_view kSkuColumns =

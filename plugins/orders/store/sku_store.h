@@ -8,14 +8,12 @@
 
 #include "domain/sku.h"
 
-#include <bazaar/sdk.hpp>
+#include "sdk_names.h"
 
 #include <optional>
 #include <vector>
 
 namespace orders {
-
-using bazaar::sdk::Txn;
 
 // What a reservation took: the SKU's seller, title and catalog price.
 struct ReservedLine {

@@ -13,8 +13,8 @@
 // request: with more upstream connections than threads, requests queue behind
 // idle connections for seconds; docs/ARCHITECTURE.md, "FastCGI keep-alive".)
 //
-// A new connection is only read once it is readable, so a client that
-// connects and sends nothing holds no thread either.
+// A new connection whose request has not arrived within 5 ms is parked too,
+// so a client that connects and sends nothing holds no thread either.
 //
 // Draining: stop_accepting() takes the listen socket out of the set. Threads go
 // on serving requests that arrive on connections already open and leave once

@@ -20,13 +20,24 @@ stop_pid() {  # stop_pid PID SIGNAL: signal one process we started, wait, then K
   wait "$pid" 2>/dev/null || true
 }
 
-start_bare_nginx() {  # start_bare_nginx DIR PORT SOCKET PROBE: nginx in front of a bare responder
+start_bare_nginx() {  # start_bare_nginx DIR PORT SOCKET PROBE [KEEP_CONN THREADS]: nginx in front of a bare responder
   # bench/nginx-bare.conf.in on 127.0.0.1:PORT passing to SOCKET, up once GET PROBE answers 200.
+  # KEEP_CONN (default off): FastCGI keep-alive, with as many kept connections as the
+  # responder's THREADS allow (scripts/fastcgi-keepalive.sh). A bare libfcgi responder
+  # blocks a thread on every kept connection: it stalls once nginx opens more
+  # connections than it has threads, so only bench/run.sh turns it on, to show that.
   # Sets bare_nginx_pid for the caller's clean-up; needs NGINX_WORKERS, here and die.
-  local dir=$1 port=$2 sock=$3 probe=$4
+  local dir=$1 port=$2 sock=$3 probe=$4 keep_conn keepalive upstream
+  read -r keep_conn keepalive _ < <("$here/scripts/fastcgi-keepalive.sh" "${5:-off}" \
+    "$NGINX_WORKERS" 1 "${6:-1}" || echo fail)
+  [[ $keep_conn == on || $keep_conn == off ]] || die "no FastCGI keep-alive for the bare responder"
+  upstream="keepalive $keepalive;"
+  [[ $keep_conn == off ]] && upstream="# no keepalive: fastcgi_keep_conn off"
+  mkdir -p "$dir/run" "$dir/log"
   "$here/scripts/render-conf.sh" "$here/bench/nginx-bare.conf.in" "$dir/nginx.conf" \
     NGINX_USER="$(id -un)" NGINX_WORKERS="$NGINX_WORKERS" RUN_DIR="$dir/run" \
-    LOG_DIR="$dir/log" FCGI_SOCKET="$sock" PORT="$port" CONF_DIR="$here/conf"
+    LOG_DIR="$dir/log" FCGI_SOCKET="$sock" PORT="$port" CONF_DIR="$here/conf" \
+    FASTCGI_KEEP_CONN="$keep_conn" UPSTREAM_KEEPALIVE="$upstream"
   nginx -p "$dir/run" -c "$dir/nginx.conf" -g 'daemon off;' >>"$dir/log/nginx.out" 2>&1 &
   bare_nginx_pid=$!
   wait_http "http://127.0.0.1:$port$probe" "$bare_nginx_pid"

@@ -74,6 +74,11 @@ STRICT=${STRICT:-0}
 default_build="$here/build/ordbench"
 BUILD_DIR=${BUILD_DIR:-$default_build}
 export WORKERS THREADS NGINX_WORKERS   # read by scripts/stack.sh
+# A new FastCGI connection per request for the host too, as for the bare
+# responder (which stalls with kept connections): the ratios stay comparable
+# with earlier runs. bench/run.sh measures keep-alive itself.
+FASTCGI_KEEP_CONN=${FASTCGI_KEEP_CONN:-off}
+export FASTCGI_KEEP_CONN
 lua="$here/bench/orders/orders.lua"
 gen="$here/bench/orders/gen.py"
 

@@ -9,6 +9,10 @@
 # REQUEST_DEADLINE_MS, TIMER_POLL_MS, EVENT_RETENTION_POLL_MS, SHARD_SYNC (full|normal), SCHEMA_DIR,
 # EXTRA_CONF (lines appended to the host's configuration). Used by `make run`, the integration tests and bench/.
 #
+# FastCGI keep-alive: FASTCGI_KEEP_CONN (on|off, default on) and UPSTREAM_KEEPALIVE
+# (idle connections per nginx worker; default the most that NGINX_WORKERS x it <=
+# WORKERS x THREADS allows, a larger value is refused), see scripts/fastcgi-keepalive.sh.
+#
 # Cache: MEMCACHED_SERVERS (host:port list for the host; default none), or
 # MEMCACHED=on to start a memcached for this stack on MEMCACHED_PORT (default a
 # free port): PID in DIR/run/memcached.pid, port in DIR/run/memcached.port.
@@ -75,6 +79,12 @@ case $cmd in
 start)
   port=${3:?port}
   build=$(cd "${BUILD_DIR:-$here/build/release}" && pwd)
+  # Before anything starts: a configuration that breaks the keep-alive rule is refused here.
+  read -r keep_conn keepalive kept < <("$here/scripts/fastcgi-keepalive.sh" "${FASTCGI_KEEP_CONN:-on}" \
+    "${NGINX_WORKERS:-2}" "${WORKERS:-2}" "${THREADS:-16}" "${UPSTREAM_KEEPALIVE:-}" || echo fail)
+  [[ $keep_conn == on || $keep_conn == off ]] || exit 1  # the script said why
+  upstream_keepalive="keepalive $keepalive;   # per nginx worker; x worker_processes <= the host's workers x threads"
+  [[ $keep_conn == off ]] && upstream_keepalive="# no keepalive: fastcgi_keep_conn off"
   mkdir -p "$dir"/{run,log,state,plugins,data}
   chmod 0755 "$dir" "$dir/run"
   for p in ${PLUGINS:-hello}; do cp "${PLUGIN_SOURCE_DIR:-$build/plugins}/$p.so" "$dir/plugins/"; done
@@ -100,7 +110,7 @@ start)
     JWT_SECRET_FILE="$dir/jwt.secret" PAYMENT_SECRET_FILE="$dir/payment.secret" \
     PAYMENT_TIMEOUT_S="${PAYMENT_TIMEOUT_S:-900}" TEST_CLOCK="${TEST_CLOCK:-off}" \
     TIMER_POLL_MS="${TIMER_POLL_MS:-1000}" EVENT_RETENTION_POLL_MS="${EVENT_RETENTION_POLL_MS:-60000}" \
-    MEMCACHED_SERVERS="$memcached_servers" \
+    MEMCACHED_SERVERS="$memcached_servers" FASTCGI_KEPT_CONNECTIONS="$kept" \
     DATA_DIR="$dir/data" SCHEMA_DIR="${SCHEMA_DIR:-$here/schema}" SHARD_SYNC="${SHARD_SYNC:-full}"
   # EXTRA_CONF: lines appended to the host's configuration (later keys win).
   [[ -n ${EXTRA_CONF:-} ]] && printf '%s\n' "$EXTRA_CONF" >>"$dir/bazaar.conf"
@@ -108,7 +118,8 @@ start)
     NGINX_USER="$(id -un)" NGINX_WORKERS="${NGINX_WORKERS:-2}" RUN_DIR="$dir/run" \
     LOG_DIR="$dir/log" ACCESS_LOG="$nginx_log" MAX_BODY_BYTES=1048576 \
     FCGI_SOCKET="$dir/run/bazaar.sock" PORT="$port" CONF_DIR="$here/conf" \
-    FASTCGI_READ_TIMEOUT="$((deadline_ms / 1000 + 5))s"
+    FASTCGI_READ_TIMEOUT="$((deadline_ms / 1000 + 5))s" \
+    FASTCGI_KEEP_CONN="$keep_conn" UPSTREAM_KEEPALIVE="$upstream_keepalive"
 
   "$build/bin/bazaar-host" --config "$dir/bazaar.conf" >>"$dir/log/host.out" 2>&1 &
   echo $! >"$dir/run/host.pid"

@@ -35,7 +35,7 @@ struct FakeCache {
     if (add_fails) return CacheAdd::kCacheFailed;
     if (values.contains(key)) return CacheAdd::kExists;
     set(key, value, ttl_s);
-    if (after_add) after_add();
+    if (after_add && key.starts_with("lease:")) after_add();
     return CacheAdd::kStored;
   }
   void set(std::string_view key, std::string_view value, uint32_t ttl_s) {
@@ -70,6 +70,25 @@ TEST_F(CacheAsideTest, AMissLoadsStoresWithJitterAndGivesTheLeaseBack) {
   EXPECT_FALSE(cache_.values.contains("lease:k"));
   EXPECT_EQ(*load("k", "other"), "value");
   EXPECT_EQ(loads_, 1);
+}
+
+// A writer commits while the loader reads the old rows: its marker stays, the
+// old value is answered once but never cached, and the next read loads again.
+TEST_F(CacheAsideTest, ALoadOverlappingACommitNeverFillsOverTheWritersMarker) {
+  Loaded r = cache_aside(cache_, "k", options_, [&]() -> Loaded {
+    ++loads_;
+    cache_.set("k", kInvalidated, kInvalidatedHoldS);  // the writer's txn_commit
+    return std::optional<std::string>("old");
+  });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "old");
+  EXPECT_EQ(cache_.values.at("k"), kInvalidated);
+  EXPECT_FALSE(cache_.values.contains("lease:k"));
+  EXPECT_EQ(*load("k", "new"), "new");  // the marker reads as a miss
+  EXPECT_EQ(loads_, 2);
+  cache_.del("k");  // the marker expired
+  EXPECT_EQ(*load("k", "new"), "new");
+  EXPECT_EQ(cache_.values.at("k"), "vnew");
 }
 
 TEST_F(CacheAsideTest, NotFoundIsATombstoneWithTheNegativeTtl) {

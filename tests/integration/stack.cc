@@ -53,6 +53,8 @@ pid_t read_pid(const std::string& path) {
 
 }  // namespace
 
+int run_shell(const std::string& command, std::string* out) { return run(command, out); }
+
 std::string fixture_dir() { return env_or("BAZAAR_FIXTURE_DIR", BAZAAR_FIXTURE_DIR); }
 std::string build_dir() { return env_or("BAZAAR_BUILD_DIR", BAZAAR_BUILD_DIR); }
 std::string source_dir() { return env_or("BAZAAR_SOURCE_DIR", BAZAAR_SOURCE_DIR); }
@@ -129,6 +131,10 @@ std::unique_ptr<Stack> Stack::start(const StackOptions& options) {
                     " MEMCACHED=" + (options.memcached ? "on" : "off") +
                     " SHARD_SYNC=" + (options.shard_sync_normal ? "normal" : "full") +
                     " PAYMENT_TIMEOUT_S=" + std::to_string(options.payment_timeout_s) +
+                    (options.keep_conn.empty() ? "" : " FASTCGI_KEEP_CONN=" + options.keep_conn) +
+                    (options.nginx_workers > 0
+                         ? " NGINX_WORKERS=" + std::to_string(options.nginx_workers)
+                         : "") +
                     " SCHEMA_DIR=" + shell_quote(stack->dir_ + "/schema") +
                     " EXTRA_CONF=" + shell_quote(extra_conf) + " " +
                     shell_quote(source_dir() + "/scripts/stack.sh") + " start " +

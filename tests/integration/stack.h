@@ -25,6 +25,8 @@ struct StackOptions {
   bool memcached = false;  // start a memcached for the stack (MEMCACHED=on) and use it
   bool shard_sync_normal = false;  // faster commits where durability is not under test
   int payment_timeout_s = 900;     // plugin.orders.payment_timeout_s
+  std::string keep_conn = {};      // FASTCGI_KEEP_CONN (on|off); empty: stack.sh's default
+  int nginx_workers = 0;           // NGINX_WORKERS; 0: stack.sh's default (2)
   // Lines appended to the host's configuration (later lines win), e.g.
   // "plugin.orders.participants = promo=fxpart:discount".
   std::vector<std::string> config_lines = {};
@@ -38,6 +40,7 @@ class Stack {
 
   int port() const { return port_; }
   const std::string& dir() const { return dir_; }
+  std::string fcgi_socket() const { return dir_ + "/run/bazaar.sock"; }  // where nginx connects
   pid_t host_pid() const;
   pid_t nginx_pid() const;
 
@@ -79,6 +82,9 @@ class Stack {
   std::string dir_;
   int port_ = 0;
 };
+
+// Runs a shell command, capturing its standard output; returns its exit code.
+int run_shell(const std::string& command, std::string* out = nullptr);
 
 // Polls `condition` every 20 ms until it holds or `timeout_ms` passes.
 bool eventually(const std::function<bool()>& condition, int timeout_ms = 10000);

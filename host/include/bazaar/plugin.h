@@ -305,8 +305,10 @@ typedef struct bz_host_api {
   /* BZ_CONFLICT if the key exists (a lease for single-flight rebuilds). */
   bz_status (*cache_add)(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s);
   bz_status (*cache_delete)(bz_host* host, bz_str key);
-  /* Deletes `key` after `txn` commits (never before: readers could refill it
-   * with the old value). Does nothing if the transaction rolls back. */
+  /* Invalidates `key` after `txn` commits (never before: readers could refill
+   * it with the old value): since 1.4 the host writes a 2 s marker that
+   * cache-aside fills (add) cannot overwrite, rather than deleting it.
+   * Does nothing if the transaction rolls back. */
   bz_status (*cache_delete_after_commit)(bz_txn* txn, bz_str key);
   /* Atomically adds delta to a counter, creating it with `delta` and ttl_s when
    * missing. BZ_UNAVAILABLE when the cache cannot answer. */

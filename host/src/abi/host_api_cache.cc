@@ -7,6 +7,7 @@
 
 #include "abi/host_api_internal.h"
 #include "services/cache/cache.h"
+#include "services/cache/cache_helpers.h"
 #include "services/cache/near_cache.h"
 
 namespace bazaar::host::api {
@@ -114,7 +115,11 @@ bz_status cache_set(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s) {
 bz_status cache_add(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s) {
   auto full = namespaced(host, key);
   if (!full) return BZ_INVALID_ARGUMENT;
-  return status_of(cache_of(host).add(*full, sv(value), ttl_s));
+  CacheResult added = cache_of(host).add(*full, sv(value), ttl_s);
+  // A stored add is a new value (a cache-aside fill): copies of what was
+  // there before (a writer's marker) must not outlive it.
+  if (added == CacheResult::kOk) changed(host, *full);
+  return status_of(added);
 }
 
 bz_status cache_delete(bz_host* host, bz_str key) {
@@ -125,9 +130,16 @@ bz_status cache_delete(bz_host* host, bz_str key) {
   return deleted;
 }
 
+void cache_invalidate_committed(bz_host* host, std::string_view key) {
+  auto full = namespaced(host, {key.data(), key.size()});
+  if (!full) return;  // refused when it was queued
+  invalidate(cache_of(host), *full);
+  changed(host, *full);
+}
+
 bz_status cache_delete_after_commit(bz_txn* txn, bz_str key) {
-  // Checked now so the plugin hears about a bad key; txn_commit runs
-  // cache_delete (which namespaces it) only after a successful commit.
+  // Checked now so the plugin hears about a bad key; txn_commit invalidates
+  // it (cache_invalidate_committed) only after a successful commit.
   if (!namespaced(txn->host, key)) return BZ_INVALID_ARGUMENT;
   txn->cache_deletes.emplace_back(sv(key));
   return BZ_OK;

@@ -7,6 +7,7 @@
 
 #include "abi/host_api.h"
 #include "abi/host_api_internal.h"
+#include <bazaar/sdk/cache.hpp>
 #include "services/cache/memcached_cache_fixture.h"
 
 namespace bazaar::host {
@@ -49,6 +50,16 @@ TEST_F(HostApiCacheTest, KeysAreNamespacedPerPlugin) {
   EXPECT_EQ(api::cache_delete(&a_, s("k")), BZ_OK);
   EXPECT_EQ(api::cache_get(&a_, s("k"), buf, sizeof(buf)), -1);
   EXPECT_EQ(cache_->get("beta:k"), "from beta");
+}
+
+TEST_F(HostApiCacheTest, ACommittedWriteLeavesAMarkerThatAFillCannotOverwrite) {
+  ASSERT_EQ(api::cache_set(&a_, s("order"), s("vold"), 60), BZ_OK);
+  api::cache_invalidate_committed(&a_, "order");
+  EXPECT_EQ(cache_->get("alpha:order"), std::string(sdk::kInvalidated));
+  // A reader that loaded the old rows before the commit fills with add: refused.
+  EXPECT_EQ(api::cache_add(&a_, s("order"), s("vold"), 60), BZ_CONFLICT);
+  EXPECT_EQ(cache_->get("alpha:order"), std::string(sdk::kInvalidated));
+  api::cache_invalidate_committed(&a_, "bad key");  // refused keys are skipped
 }
 
 TEST_F(HostApiCacheTest, BadKeysAreRefused) {

@@ -51,6 +51,9 @@ bz_status cache_set(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s);
 bz_status cache_add(bz_host* host, bz_str key, bz_str value, uint32_t ttl_s);
 bz_status cache_delete(bz_host* host, bz_str key);
 bz_status cache_delete_after_commit(bz_txn* txn, bz_str key);
+// What txn_commit does, after the commit, to each key queued by
+// cache_delete_after_commit: the writer's marker (cache_helpers.h, invalidate).
+void cache_invalidate_committed(bz_host* host, std::string_view key);
 bz_status cache_incr(bz_host* host, bz_str key, uint64_t delta, uint32_t ttl_s, uint64_t* value);
 
 // host_api_services.cc (ABI 1.2)

@@ -82,8 +82,8 @@ bz_status txn_commit(bz_txn* txn, char* err, size_t err_len) {
   bz_host* host = txn->host;
   delete txn;
   if (committed.ok()) {
-    // Only now: deleting before the commit lets a reader refill the old value.
-    for (const std::string& key : deletes) cache_delete(host, {key.data(), key.size()});
+    // Only now: invalidating before the commit lets a reader refill the old value.
+    for (const std::string& key : deletes) cache_invalidate_committed(host, key);
     return BZ_OK;
   }
   copy_error(err, err_len, committed.error().message());

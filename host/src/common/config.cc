@@ -144,6 +144,7 @@ const std::vector<Directive>& directives() {
       {"access_log", boolean(&HostConfig::access_log)},
       {"workers", small_integer(&HostConfig::workers, 1, 15)},  // id layout: 16 slots a generation
       {"threads", small_integer(&HostConfig::threads, 1, 512)},
+      {"fastcgi_kept_connections", small_integer(&HostConfig::fastcgi_kept_connections, 0, 65535)},
       {"request_deadline_ms", integer(&HostConfig::request_deadline_ms, 100, 600'000)},
       {"drain_timeout_ms", integer(&HostConfig::drain_timeout_ms, 0, 600'000)},
       {"ready_timeout_ms", integer(&HostConfig::ready_timeout_ms, 100, 600'000)},
@@ -266,6 +267,19 @@ Result<HostConfig> parse_config(std::string_view text, std::string_view origin,
   }
 
   if (config.cache_pool_size == 0) config.cache_pool_size = config.threads;  // one per thread
+
+  // Every connection nginx keeps must find a request thread of one generation
+  // when they all carry a request at once (docs/ARCHITECTURE.md, "FastCGI keep-alive").
+  if (int threads = config.workers * config.threads; config.fastcgi_kept_connections > threads) {
+    return invalid_argument(
+        "BAD_CONFIG",
+        std::string(origin) + ": fastcgi_kept_connections = " +
+            std::to_string(config.fastcgi_kept_connections) +
+            " (nginx worker_processes x upstream keepalive) is more than workers x threads = " +
+            std::to_string(threads) +
+            ": lower keepalive in nginx's upstream block, raise workers or threads, or turn "
+            "keep-alive off (nginx fastcgi_keep_conn off, fastcgi_kept_connections = 0)");
+  }
 
   if (config.timer_backoff_max_ms < config.timer_backoff_min_ms) {
     return invalid_argument("BAD_CONFIG", std::string(origin) +

@@ -28,6 +28,10 @@ struct HostConfig {
 
   int workers = 2;           // request worker processes
   int threads = 16;          // FastCGI accept threads per request worker
+  // Idle FastCGI connections nginx may keep open to this node (nginx
+  // worker_processes × upstream `keepalive`; 0 with `fastcgi_keep_conn off`).
+  // Checked against workers × threads at start and at every reload.
+  int fastcgi_kept_connections = 0;
   int64_t request_deadline_ms = 10'000;
   int64_t drain_timeout_ms = 10'000;
   int64_t ready_timeout_ms = 10'000;

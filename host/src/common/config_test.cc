@@ -60,6 +60,7 @@ TEST(ConfigTest, EmptyTextGivesDefaultsWithPathsResolved) {
   EXPECT_TRUE(c.access_log);
   EXPECT_EQ(c.workers, d.workers);
   EXPECT_EQ(c.threads, d.threads);
+  EXPECT_EQ(c.fastcgi_kept_connections, 0);
   EXPECT_EQ(c.request_deadline_ms, d.request_deadline_ms);
   EXPECT_EQ(c.drain_timeout_ms, d.drain_timeout_ms);
   EXPECT_EQ(c.ready_timeout_ms, d.ready_timeout_ms);
@@ -86,6 +87,7 @@ TEST(ConfigTest, EveryKeyParses) {
       "access_log = off\n"
       "workers = 8\n"
       "threads = 64\n"
+      "fastcgi_kept_connections = 512\n"
       "request_deadline_ms = 2500\n"
       "drain_timeout_ms = 0\n"
       "ready_timeout_ms = 3000\n"
@@ -109,6 +111,7 @@ TEST(ConfigTest, EveryKeyParses) {
   EXPECT_FALSE(c.access_log);
   EXPECT_EQ(c.workers, 8);
   EXPECT_EQ(c.threads, 64);
+  EXPECT_EQ(c.fastcgi_kept_connections, 512);
   EXPECT_EQ(c.request_deadline_ms, 2500);
   EXPECT_EQ(c.drain_timeout_ms, 0);
   EXPECT_EQ(c.ready_timeout_ms, 3000);
@@ -350,6 +353,19 @@ TEST(ConfigTest, BackoffMaxBelowMinIsRefused) {
   ASSERT_TRUE(ok.ok()) << ok.error().message();
   // Raising min above the default max is refused too.
   expect_error(parse("restart_backoff_min_ms = 20000\n"), {"restart_backoff_max_ms"});
+}
+
+TEST(ConfigTest, KeptConnectionsMayNotOutnumberTheRequestThreads) {
+  // 2 nginx workers x keepalive 16 = 32 kept connections, 2 workers x 16 threads.
+  auto fits = parse("workers = 2\nthreads = 16\nfastcgi_kept_connections = 32\n");
+  ASSERT_TRUE(fits.ok()) << fits.error().message();
+  EXPECT_EQ(fits->fastcgi_kept_connections, 32);
+  expect_error(parse("workers = 2\nthreads = 16\nfastcgi_kept_connections = 33\n"),
+               {"bazaar.conf", "fastcgi_kept_connections = 33", "workers x threads = 32",
+                "fastcgi_keep_conn off"});
+  // Lowering threads under an unchanged nginx is caught the same way (at a reload too).
+  expect_error(parse("threads = 8\nfastcgi_kept_connections = 32\n"), {"workers x threads = 16"});
+  ASSERT_TRUE(parse("workers = 1\nthreads = 1\nfastcgi_kept_connections = 0\n").ok());
 }
 
 TEST(ConfigTest, LoadConfigReadsFileAndResolvesAgainstItsFolder) {

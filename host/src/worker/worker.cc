@@ -213,9 +213,13 @@ int worker_main(const WorkerArgs& args) {
   }
   if (server) {
     server->stop_accepting();
+    // Kept connections are closed by nginx, never here (fcgi_server.h): serve until then.
+    log.log(BZ_LOG_INFO, "no longer accepting; serving the open connections until nginx closes them",
+            {{"open_connections", int64_t{server->open_connections()}}});
     if (!server->wait_stopped(base.config.drain_timeout_ms)) {
       log.log(BZ_LOG_WARN, "drain timed out; exiting with requests in flight",
-              {{"in_flight", int64_t{server->in_flight()}}});
+              {{"in_flight", int64_t{server->in_flight()}},
+               {"open_connections", int64_t{server->open_connections()}}});
       _exit(0);
     }
   }

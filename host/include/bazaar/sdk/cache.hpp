@@ -12,7 +12,13 @@
 // - on a miss one caller wins add("lease:<key>") and loads; the others poll
 //   for its value (1, 2, 4 .. 16 ms) for at most max_wait_ms, then load
 //   themselves without writing the cache. Loader errors are never cached.
-// - writers delete the key after their transaction commits, never before.
+// - writers invalidate the key after their transaction commits, never before,
+//   by writing the marker "i" for kInvalidatedHoldS seconds (the host does it
+//   for Txn::delete_after_commit), and fills are `add`s: a load that read the
+//   old rows before the commit and finishes after it finds the marker and
+//   leaves the cache alone, where a delete followed by that load's `set` would
+//   have cached the old value for the whole TTL. The marker reads as a miss,
+//   so for those seconds readers load from the source without filling.
 #pragma once
 
 #include <bazaar/result.hpp>
@@ -78,6 +84,12 @@ inline std::optional<std::optional<std::string>> decode_cached(std::string_view 
   return std::nullopt;
 }
 
+// What a writer leaves in place of a value it changed (read as a miss), and
+// for how long. A loader slower than this may still fill an old value: the
+// lease it holds expires after CacheOptions::lease_ttl_s (2 s) as well.
+inline constexpr std::string_view kInvalidated = "i";
+inline constexpr uint32_t kInvalidatedHoldS = 2;
+
 // The single-flight lease of `key`: "lease:<key>".
 inline std::string lease_key(std::string_view key) { return "lease:" + std::string(key); }
 
@@ -91,7 +103,6 @@ enum class CacheAdd { kStored, kExists, kCacheFailed };
 //   std::optional<std::string> first_get(std::string_view key);  // the first look
 //   std::optional<std::string> get(std::string_view key);        // every later look
 //   CacheAdd add(std::string_view key, std::string_view value, uint32_t ttl_s);
-//   void set(std::string_view key, std::string_view value, uint32_t ttl_s);
 //   void del(std::string_view key);
 //   uint64_t random(std::string_view key);  // randomness for the TTL jitter
 // A caller with a deadline passes options.max_wait_ms already capped by it.
@@ -138,7 +149,7 @@ Result<std::optional<std::string>> cache_aside(Ops& ops, std::string_view key,
   if (loaded.ok()) {
     const uint32_t ttl =
         jitter_ttl(loaded->has_value() ? options.ttl_s : options.negative_ttl_s, ops.random(key));
-    ops.set(key, encode_cached(*loaded), ttl);
+    ops.add(key, encode_cached(*loaded), ttl);  // never over a writer's marker
   }
   return loaded;
 }

@@ -209,9 +209,6 @@ class Host {
     CacheAdd add(std::string_view key, std::string_view value, uint32_t ttl_s) const {
       return host.cache_add_checked(key, value, ttl_s);
     }
-    void set(std::string_view key, std::string_view value, uint32_t ttl_s) const {
-      host.cache_set(key, value, ttl_s);
-    }
     void del(std::string_view key) const { host.cache_delete(key); }
     uint64_t random(std::string_view key) const {
       return cache_detail::mix(cache_detail::hash(key) ^ static_cast<uint64_t>(host.now_ms()));

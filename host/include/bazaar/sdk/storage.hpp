@@ -199,8 +199,9 @@ class Txn {
     if (!ran.ok()) return ran.error();
     return api_->txn_changes(txn_);
   }
-  // Deletes cache `key` once this transaction commits (never before: a reader
-  // could refill the old value). Nothing happens on rollback. A key the cache
+  // Invalidates cache `key` once this transaction commits (never before: a
+  // reader could refill the old value; see sdk/cache.hpp for the marker).
+  // Nothing happens on rollback. A key the cache
   // refuses (spaces, too long) is never cached either, so ignoring it is safe.
   void delete_after_commit(std::string_view key) {
     api_->cache_delete_after_commit(txn_, to_bz(key));

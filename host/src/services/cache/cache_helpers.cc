@@ -18,7 +18,6 @@ struct CacheOps {
     }
     return sdk::CacheAdd::kCacheFailed;
   }
-  void set(std::string_view key, std::string_view value, uint32_t ttl_s) { cache.set(key, value, ttl_s); }
   void del(std::string_view key) { cache.del(key); }
   uint64_t random(std::string_view key) {
     if (random_fn) return random_fn();
@@ -28,6 +27,10 @@ struct CacheOps {
 };
 
 }  // namespace
+
+void invalidate(Cache& cache, std::string_view key) {
+  cache.set(key, sdk::kInvalidated, sdk::kInvalidatedHoldS);
+}
 
 Result<std::optional<std::string>> get_or_load(Cache& cache, std::string_view key,
                                                const GetOrLoadOptions& options,

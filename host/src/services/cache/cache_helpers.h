@@ -39,6 +39,11 @@ struct GetOrLoadOptions {
 // Found value, nullopt for "not found", or the loader's error (never cached).
 using CacheLoader = std::function<Result<std::optional<std::string>>()>;
 
+// What a writer does to `key` once its transaction has committed: leaves the
+// short-lived marker sdk::kInvalidated (a miss to readers) so that a load
+// that read the old rows cannot fill them back (sdk/cache.hpp, the rules).
+void invalidate(Cache& cache, std::string_view key);
+
 Result<std::optional<std::string>> get_or_load(Cache& cache, std::string_view key,
                                                const GetOrLoadOptions& options,
                                                const CacheLoader& loader);

@@ -105,6 +105,21 @@ TEST_F(GetOrLoadTest, MissLoadsAndStoresThenHitsWithoutLoading) {
   EXPECT_EQ(loads_.load(), 1);
 }
 
+TEST_F(GetOrLoadTest, AnInvalidationDuringALoadKeepsTheOldValueOutOfTheCache) {
+  auto first = get_or_load(*cache_, "t:race", options_, [&]() -> Loaded {
+    invalidate(*cache_, "t:race");  // a writer commits while this load reads
+    return std::optional<std::string>("old");
+  });
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, "old");
+  EXPECT_EQ(cache_->get("t:race"), std::string(sdk::kInvalidated));
+  auto second = get_or_load(*cache_, "t:race", options_, counting("new"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, "new");
+  EXPECT_EQ(loads_.load(), 1);  // the marker read as a miss
+  EXPECT_EQ(cache_->get("t:race"), std::string(sdk::kInvalidated));
+}
+
 TEST_F(GetOrLoadTest, NotFoundIsCachedBrieflyAsATombstone) {
   options_.negative_ttl_s = 1;
   auto first = get_or_load(*cache_, "t:none", options_, counting(std::nullopt));

@@ -5,7 +5,8 @@
 // read; a hot key read by thousands of requests a second is cheaper from this
 // process's memory. The copy answers as memcached would, across processes:
 //
-//   - every set or delete of a key, by any worker of the node, first changes
+//   - every set, delete or stored add of a key (a commit's invalidation marker,
+//     a cache-aside fill), by any worker of the node, first changes
 //     memcached and then stamps the key's slot in shared memory with the next
 //     value of a node-wide sequence (changed());
 //   - a copy remembers the sequence as it was *before* its value was fetched
@@ -17,8 +18,7 @@
 // sequence than the stamp). Keys share slots by hash: a collision only costs
 // a refetch. Values are bounded in total bytes; the oldest go first.
 //
-// Counters (cache_incr) and leases (cache_add) are not stamped: read them with
-// cache_get, never near.
+// Counters (cache_incr) are not stamped: read them with cache_get, never near.
 #pragma once
 
 #include <atomic>

@@ -2,6 +2,7 @@
 // plugin includes. It gathers the SDK's parts, each with its own contract:
 //
 //   bazaar/sdk/core.hpp      Json, bz_str <-> string_view
+//   bazaar/sdk/money.hpp     Money: integer fen with a named type
 //   bazaar/sdk/storage.hpp   Txn, Stmt, Row: transactions and row readers (ABI 1.1)
 //   bazaar/sdk/cache.hpp     cache-aside, written once for the SDK and the host
 //   bazaar/sdk/config.hpp    typed settings with clear errors (ConfigReader, or_throw)
@@ -42,6 +43,7 @@
 #include <bazaar/sdk/core.hpp>
 #include <bazaar/sdk/events.hpp>
 #include <bazaar/sdk/host.hpp>
+#include <bazaar/sdk/money.hpp>
 #include <bazaar/sdk/plugin.hpp>
 #include <bazaar/sdk/request.hpp>
 #include <bazaar/sdk/services.hpp>

@@ -1,0 +1,64 @@
+// Test helper (domain unit tests only): templates, carts and coupons built in
+// one line each, and a random cart generator for property tests.
+#pragma once
+
+#include "domain/discount.h"
+
+#include <ostream>
+#include <random>
+#include <vector>
+
+namespace coupons {
+
+// Failures print a refusal by its code.
+inline void PrintTo(Refusal refusal, std::ostream* out) { *out << (refusal == Refusal::kNone ? "applies" : code_of(refusal)); }
+
+}  // namespace coupons
+
+namespace coupons::testing {
+
+inline constexpr int64_t kMerchant = 7;
+inline constexpr int64_t kOtherMerchant = 8;
+inline constexpr int64_t kNow = 1'764'547'200'000;  // 2025-12-01T00:00:00Z
+inline constexpr Window kValid{kNow - kDayMs, kNow + kDayMs};
+
+inline CouponTemplate amount_off(int64_t threshold, int64_t amount, Scope scope = {}) {
+  CouponTemplate t;
+  t.id = 1;
+  t.merchant_id = kMerchant;
+  t.status = TemplateStatus::kActive;
+  t.rules.name = "amount off";
+  t.rules.money = {DiscountKind::kAmountOff, Money::fen(threshold), Money::fen(amount), 0, kZero};
+  t.rules.scope = std::move(scope);
+  t.rules.validity = {ValidityRule::Kind::kFixed, kValid, 0};
+  t.rules.claim_window = kValid;
+  t.rules.total = 100;
+  return t;
+}
+
+inline CouponTemplate percent_off(int64_t threshold, int64_t percent, int64_t cap, Scope scope = {}) {
+  CouponTemplate t = amount_off(threshold, 1, std::move(scope));
+  t.rules.name = "percent off";
+  t.rules.money = {DiscountKind::kPercentOff, Money::fen(threshold), kZero, percent, Money::fen(cap)};
+  return t;
+}
+
+// A line of merchant kMerchant unless told otherwise; sku = 100 + line.
+inline PricedLine line(int number, int64_t payable, bool activity_priced = false,
+                       int64_t merchant_id = kMerchant) {
+  return {number, 100 + number, merchant_id, Money::fen(payable), activity_priced};
+}
+
+// Up to `max_lines` lines with payables up to `max_fen`: some of another
+// merchant, some activity-priced.
+inline std::vector<PricedLine> random_cart(std::mt19937_64& rng, int max_lines, int64_t max_fen) {
+  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  std::vector<PricedLine> lines;
+  const auto count = static_cast<int>(pick(1, max_lines));
+  for (int i = 1; i <= count; ++i) {
+    lines.push_back(line(i, pick(0, max_fen), pick(0, 4) == 0, pick(0, 5) == 0 ? kOtherMerchant : kMerchant));
+  }
+  return lines;
+}
+
+}  // namespace coupons::testing

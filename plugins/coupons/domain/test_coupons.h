@@ -2,6 +2,7 @@
 // one line each, and a random cart generator for property tests.
 #pragma once
 
+#include "domain/coupon.h"
 #include "domain/discount.h"
 
 #include <ostream>
@@ -10,8 +11,9 @@
 
 namespace coupons {
 
-// Failures print a refusal by its code.
+// Failures print a refusal by its code and a status by its name.
 inline void PrintTo(Refusal refusal, std::ostream* out) { *out << (refusal == Refusal::kNone ? "applies" : code_of(refusal)); }
+inline void PrintTo(CouponStatus status, std::ostream* out) { *out << to_string(status); }
 
 }  // namespace coupons
 

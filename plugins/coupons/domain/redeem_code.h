@@ -1,7 +1,7 @@
 // Redeem codes: single-use codes a merchant hands out, each redeemed into a
 // coupon once (the store keeps them; this is their form).
 //
-//   7KQ4-M2XD-9RTB-C5HW     16 symbols, grouped by four for reading
+//   7KQ4-M2XD-9RTB-C5HR     16 symbols, grouped by four for reading
 //
 // Alphabet: Crockford's base 32, 0-9 A-Z without I, L, O and U, so that no
 // two symbols look alike. The first 15 symbols are random (75 bits from the

@@ -47,6 +47,12 @@ TEST(RedeemCodeTest, CodesAreFourGroupsOfFourReadableSymbols) {
   }
 }
 
+TEST(RedeemCodeTest, TheDocumentedExampleIsAValidCode) {
+  // docs/API.md and redeem_code.h show this code; its last symbol is its check.
+  EXPECT_EQ(*parse_redeem_code("7KQ4-M2XD-9RTB-C5HR"), "7KQ4-M2XD-9RTB-C5HR");
+  EXPECT_TRUE(refused("7KQ4-M2XD-9RTB-C5HW"));
+}
+
 TEST(RedeemCodeTest, RandomCodesAreDistinctAndReadBackToThemselves) {
   std::set<std::string> seen;
   for (int i = 0; i < 10000; ++i) {

@@ -1,8 +1,7 @@
 // Money (bazaar/sdk/money.hpp): arithmetic in fen, ordering, JSON and printing.
-#include <bazaar/sdk/money.hpp>
-
 #include <gtest/gtest.h>
 
+#include <bazaar/sdk/money.hpp>
 #include <sstream>
 
 namespace bazaar::sdk {

@@ -3,6 +3,7 @@
 //
 //   bazaar/sdk/core.hpp      Json, bz_str <-> string_view
 //   bazaar/sdk/money.hpp     Money: integer fen with a named type
+//   bazaar/sdk/enum_names.hpp  EnumNames: an enum's names in one table, read both ways
 //   bazaar/sdk/storage.hpp   Txn, Stmt, Row: transactions and row readers (ABI 1.1)
 //   bazaar/sdk/cache.hpp     cache-aside, written once for the SDK and the host
 //   bazaar/sdk/config.hpp    typed settings with clear errors (ConfigReader, or_throw)
@@ -41,6 +42,7 @@
 #include <bazaar/sdk/cache.hpp>
 #include <bazaar/sdk/config.hpp>
 #include <bazaar/sdk/core.hpp>
+#include <bazaar/sdk/enum_names.hpp>
 #include <bazaar/sdk/events.hpp>
 #include <bazaar/sdk/host.hpp>
 #include <bazaar/sdk/money.hpp>

@@ -1,22 +1,23 @@
 #include "domain/coupon.h"
 
+#include <bazaar/sdk/enum_names.hpp>
+
 namespace coupons {
 
-std::string_view to_string(CouponStatus status) {
-  switch (status) {
-    case CouponStatus::kUnused: return "UNUSED";
-    case CouponStatus::kLocked: return "LOCKED";
-    case CouponStatus::kUsed: return "USED";
-    case CouponStatus::kExpired: return "EXPIRED";
-  }
-  return "";
-}
+namespace {
 
+constexpr bazaar::sdk::EnumNames<CouponStatus, 4> kStatusNames{{
+    {CouponStatus::kUnused, "UNUSED"},
+    {CouponStatus::kLocked, "LOCKED"},
+    {CouponStatus::kUsed, "USED"},
+    {CouponStatus::kExpired, "EXPIRED"},
+}};
+
+}  // namespace
+
+std::string_view to_string(CouponStatus status) { return bazaar::sdk::name_of(kStatusNames, status); }
 std::optional<CouponStatus> parse_coupon_status(std::string_view text) {
-  for (CouponStatus s : {CouponStatus::kUnused, CouponStatus::kLocked, CouponStatus::kUsed, CouponStatus::kExpired}) {
-    if (to_string(s) == text) return s;
-  }
-  return std::nullopt;
+  return bazaar::sdk::value_of(kStatusNames, text);
 }
 
 Coupon claim_coupon(int64_t id, const CouponTemplate& tmpl, int64_t user_id, int64_t claimed_ms) {

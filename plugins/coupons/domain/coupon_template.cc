@@ -1,40 +1,27 @@
 #include "domain/coupon_template.h"
 
+#include <bazaar/sdk/enum_names.hpp>
+
 #include <algorithm>
-#include <array>
-#include <utility>
 
 namespace coupons {
 
 namespace {
 
-// One table per enum: its values and their names, read both ways.
-template <class E, size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name;
-  }
-  return "";
-}
+using bazaar::sdk::EnumNames;
+using bazaar::sdk::name_of;
+using bazaar::sdk::value_of;
 
-template <class E, size_t N>
-std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& names, std::string_view text) {
-  for (const auto& [v, name] : names) {
-    if (name == text) return v;
-  }
-  return std::nullopt;
-}
-
-constexpr std::array<std::pair<DiscountKind, std::string_view>, 2> kKindNames{{
+constexpr EnumNames<DiscountKind, 2> kKindNames{{
     {DiscountKind::kAmountOff, "amount_off"},
     {DiscountKind::kPercentOff, "percent_off"},
 }};
-constexpr std::array<std::pair<ScopeKind, std::string_view>, 3> kScopeNames{{
+constexpr EnumNames<ScopeKind, 3> kScopeNames{{
     {ScopeKind::kAll, "all"},
     {ScopeKind::kSkus, "skus"},
     {ScopeKind::kAllBut, "all_but"},
 }};
-constexpr std::array<std::pair<TemplateStatus, std::string_view>, 4> kStatusNames{{
+constexpr EnumNames<TemplateStatus, 4> kStatusNames{{
     {TemplateStatus::kDraft, "DRAFT"},
     {TemplateStatus::kActive, "ACTIVE"},
     {TemplateStatus::kPaused, "PAUSED"},

@@ -43,7 +43,9 @@ class Money {
 
 inline constexpr Money kZero = Money::fen(0);
 
-inline std::ostream& operator<<(std::ostream& out, Money money) { return out << money.in_fen() << " fen"; }
+inline std::ostream& operator<<(std::ostream& out, Money money) {
+  return out << money.in_fen() << " fen";
+}
 
 // Found by argument-dependent lookup: `Json j = money;` writes the fen.
 inline void to_json(nlohmann::json& out, Money money) { out = money.in_fen(); }

@@ -80,9 +80,7 @@ TEST(BestCouponTest, NoProposalWhenNothingAppliesOrNothingIsTakenOff) {
 // discount, every offer is what quote_coupon says alone, and the list is in
 // ranking order.
 TEST(BestCouponTest, TwoHundredRandomCouponsRankLikeQuotingEachAlone) {
-  const uint64_t seed = 200;
-  std::mt19937_64 rng(seed);
-  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  Dice pick(200);
   for (int round = 0; round < 20; ++round) {
     Wallet w;
     for (int64_t id = 1; id <= 200; ++id) {
@@ -94,9 +92,9 @@ TEST(BestCouponTest, TwoHundredRandomCouponsRankLikeQuotingEachAlone) {
       const int64_t start = kNow - pick(-kDayMs, kDayMs);
       w.add(id, t, {start, start + pick(1, 5) * kDayMs}, static_cast<CouponStatus>(pick(0, 3) == 0 ? 1 : 0));
     }
-    const std::vector<PricedLine> cart = random_cart(rng, 20, 20000);
+    const std::vector<PricedLine> cart = random_cart(pick, 20, 20000);
     const CouponRanking r = w.rank(cart);
-    const std::string where = "seed " + std::to_string(seed) + " round " + std::to_string(round);
+    const std::string where = pick.where(round);
     ASSERT_EQ(r.offers.size(), 200u) << where;
 
     Money largest = kZero;

@@ -115,11 +115,9 @@ TEST(DiscountTest, ManyLinesAtTheLimitsStayExact) {
 // eligible payable, the percentage is the floor (checked by long division,
 // another way of computing it), and eligibility follows the rules.
 TEST(DiscountTest, RandomCartsKeepEveryMoneyRule) {
-  const uint64_t seed = 15;
-  std::mt19937_64 rng(seed);
-  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  Dice pick(15);
   for (int i = 0; i < 2000; ++i) {
-    const std::vector<PricedLine> cart = random_cart(rng, 20, 200000);
+    const std::vector<PricedLine> cart = random_cart(pick, 20, 200000);
     Scope scope;
     scope.kind = static_cast<ScopeKind>(pick(0, 2));
     for (int sku = 101; sku <= 120; ++sku) {
@@ -130,7 +128,7 @@ TEST(DiscountTest, RandomCartsKeepEveryMoneyRule) {
                                        : percent_off(pick(0, 300000), percent, pick(1, 100000), scope);
     t.rules.stacks_with_activity = pick(0, 1) == 1;
     const Quote q = quote(t, cart);
-    const std::string where = "seed " + std::to_string(seed) + " case " + std::to_string(i);
+    const std::string where = pick.where(i);
 
     Money eligible;
     std::vector<int> expected_lines;

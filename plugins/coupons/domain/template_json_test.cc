@@ -1,13 +1,16 @@
 #include "domain/template_json.h"
 
+#include "domain/test_coupons.h"
+
 #include <gtest/gtest.h>
 
-#include <random>
 
 namespace coupons {
 namespace {
 
-constexpr int64_t kT0 = 1'764'547'200'000;  // 2025-12-01T00:00:00Z
+using coupons::testing::Dice;
+
+constexpr int64_t kT0 = coupons::testing::kNow;
 constexpr int64_t kDay = kDayMs;
 
 Json amount_off_body() {
@@ -138,9 +141,7 @@ TEST(TemplateJsonTest, LimitsThemselvesAreAccepted) {
 
 // Property: any valid rules written by to_json read back to the same rules.
 TEST(TemplateJsonTest, RandomRulesRoundTripThroughJson) {
-  const uint32_t seed = 20261206;
-  std::mt19937_64 rng(seed);
-  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  Dice pick(20261206);
   for (int i = 0; i < 500; ++i) {
     TemplateRules r;
     r.name = "t" + std::to_string(i);
@@ -166,8 +167,8 @@ TEST(TemplateJsonTest, RandomRulesRoundTripThroughJson) {
     r.stacks_with_activity = pick(0, 1) == 1;
     r.refund_returns = pick(0, 1) == 1;
     auto back = parse_template_rules(to_json(r));
-    ASSERT_TRUE(back.ok()) << "seed " << seed << " case " << i << ": " << back.error().message();
-    EXPECT_EQ(*back, r) << "seed " << seed << " case " << i << ": " << to_json(r).dump();
+    ASSERT_TRUE(back.ok()) << pick.where(i) << ": " << back.error().message();
+    EXPECT_EQ(*back, r) << pick.where(i) << ": " << to_json(r).dump();
   }
 }
 

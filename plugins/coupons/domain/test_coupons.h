@@ -7,6 +7,7 @@
 
 #include <ostream>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace coupons {
@@ -18,6 +19,21 @@ inline void PrintTo(CouponStatus status, std::ostream* out) { *out << to_string(
 }  // namespace coupons
 
 namespace coupons::testing {
+
+// Seeded randomness for property tests: dice(lo, hi) is uniform in [lo, hi];
+// where(i) names the seed and the case, for failure messages.
+class Dice {
+ public:
+  explicit Dice(uint64_t seed) : seed_(seed), engine_(seed) {}
+  int64_t operator()(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(engine_);
+  }
+  std::string where(int i) const { return "seed " + std::to_string(seed_) + " case " + std::to_string(i); }
+
+ private:
+  uint64_t seed_;
+  std::mt19937_64 engine_;
+};
 
 inline constexpr int64_t kMerchant = 7;
 inline constexpr int64_t kOtherMerchant = 8;
@@ -53,8 +69,7 @@ inline PricedLine line(int number, int64_t payable, bool activity_priced = false
 
 // Up to `max_lines` lines with payables up to `max_fen`: some of another
 // merchant, some activity-priced.
-inline std::vector<PricedLine> random_cart(std::mt19937_64& rng, int max_lines, int64_t max_fen) {
-  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+inline std::vector<PricedLine> random_cart(Dice& pick, int max_lines, int64_t max_fen) {
   std::vector<PricedLine> lines;
   const auto count = static_cast<int>(pick(1, max_lines));
   for (int i = 1; i <= count; ++i) {

@@ -22,8 +22,8 @@ const CouponOffer* CouponRanking::best() const {
   return &offers.front();
 }
 
-CouponRanking rank_coupons(std::span<const HeldCoupon> held, int64_t user_id, std::span<const PricedLine> lines,
-                           int64_t now_ms) {
+CouponRanking rank_coupons(std::span<const HeldCoupon> held, int64_t user_id,
+                           std::span<const PricedLine> lines, int64_t now_ms) {
   CouponRanking ranking;
   ranking.offers.reserve(held.size());
   for (const HeldCoupon& h : held) {

@@ -35,7 +35,7 @@ struct CouponRanking {
   const CouponOffer* best() const;
 };
 
-CouponRanking rank_coupons(std::span<const HeldCoupon> held, int64_t user_id, std::span<const PricedLine> lines,
-                           int64_t now_ms);
+CouponRanking rank_coupons(std::span<const HeldCoupon> held, int64_t user_id,
+                           std::span<const PricedLine> lines, int64_t now_ms);
 
 }  // namespace coupons

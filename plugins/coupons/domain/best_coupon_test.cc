@@ -41,16 +41,17 @@ std::vector<int64_t> ids_of(const CouponRanking& r) {
 TEST(BestCouponTest, ProposesTheLargestDiscountAndListsTheOthersWithTheirReasons) {
   Wallet w;
   w.add(1, amount_off(0, 300));
-  w.add(2, percent_off(0, 15, 100000));              // 15 % of 5000 = 750
-  w.add(3, amount_off(6000, 1000));                  // threshold not met
-  w.add(4, amount_off(0, 500, {ScopeKind::kSkus, {999}}));  // not in scope
+  w.add(2, percent_off(0, 15, 100000));                         // 15 % of 5000 = 750
+  w.add(3, amount_off(6000, 1000));                             // threshold not met
+  w.add(4, amount_off(0, 500, {ScopeKind::kSkus, {999}}));      // not in scope
   w.add(5, amount_off(0, 900), {kNow + 1, kNow + kDayMs / 2});  // not yet valid, ends first
   w.add(6, amount_off(0, 900), kValid, CouponStatus::kUsed);
   const CouponRanking r = w.rank({line(1, 5000)});
   ASSERT_NE(r.best(), nullptr);
   EXPECT_EQ(r.best()->coupon_id, 2);
   EXPECT_EQ(r.best()->quote.discount, Money::fen(750));
-  EXPECT_EQ(ids_of(r), (std::vector<int64_t>{2, 1, 5, 3, 4, 6}));  // refused: sooner expiry, then id
+  EXPECT_EQ(ids_of(r),
+            (std::vector<int64_t>{2, 1, 5, 3, 4, 6}));  // refused: sooner expiry, then id
   EXPECT_EQ(r.offers[1].quote.discount, Money::fen(300));
   EXPECT_EQ(r.offers[2].quote.refusal, Refusal::kNotYetValid);
   EXPECT_EQ(r.offers[3].quote.refusal, Refusal::kThresholdNotMet);
@@ -86,11 +87,13 @@ TEST(BestCouponTest, TwoHundredRandomCouponsRankLikeQuotingEachAlone) {
     for (int64_t id = 1; id <= 200; ++id) {
       Scope scope;
       if (pick(0, 2) == 0) scope = {ScopeKind::kSkus, {101, 103, 105, 107}};
-      CouponTemplate t = pick(0, 1) == 0 ? amount_off(pick(0, 100000), pick(1, 20000), scope)
-                                         : percent_off(pick(0, 100000), pick(1, 99), pick(1, 20000), scope);
+      CouponTemplate t = pick(0, 1) == 0
+                             ? amount_off(pick(0, 100000), pick(1, 20000), scope)
+                             : percent_off(pick(0, 100000), pick(1, 99), pick(1, 20000), scope);
       t.rules.stacks_with_activity = pick(0, 1) == 1;
       const int64_t start = kNow - pick(-kDayMs, kDayMs);
-      w.add(id, t, {start, start + pick(1, 5) * kDayMs}, static_cast<CouponStatus>(pick(0, 3) == 0 ? 1 : 0));
+      w.add(id, t, {start, start + pick(1, 5) * kDayMs},
+            static_cast<CouponStatus>(pick(0, 3) == 0 ? 1 : 0));
     }
     const std::vector<PricedLine> cart = random_cart(pick, 20, 20000);
     const CouponRanking r = w.rank(cart);
@@ -101,8 +104,9 @@ TEST(BestCouponTest, TwoHundredRandomCouponsRankLikeQuotingEachAlone) {
     for (const HeldCoupon& h : w.held) {
       const Quote alone = quote_coupon(*h.coupon, *h.tmpl, kUser, cart, kNow);
       if (alone.applies()) largest = std::max(largest, alone.discount);
-      const auto it = std::find_if(r.offers.begin(), r.offers.end(),
-                                   [&](const CouponOffer& o) { return o.coupon_id == h.coupon->id; });
+      const auto it = std::find_if(r.offers.begin(), r.offers.end(), [&](const CouponOffer& o) {
+        return o.coupon_id == h.coupon->id;
+      });
       ASSERT_NE(it, r.offers.end()) << where;
       EXPECT_EQ(it->quote.refusal, alone.refusal) << where << " coupon " << h.coupon->id;
       EXPECT_EQ(it->quote.discount, alone.discount) << where << " coupon " << h.coupon->id;
@@ -116,11 +120,13 @@ TEST(BestCouponTest, TwoHundredRandomCouponsRankLikeQuotingEachAlone) {
     for (size_t i = 1; i < r.offers.size(); ++i) {
       const CouponOffer& a = r.offers[i - 1];
       const CouponOffer& b = r.offers[i];
-      EXPECT_TRUE(a.quote.applies() || !b.quote.applies()) << where << " at " << i;  // appliers first
+      EXPECT_TRUE(a.quote.applies() || !b.quote.applies())
+          << where << " at " << i;  // appliers first
       if (a.quote.applies() == b.quote.applies()) {
         EXPECT_GE(a.quote.discount, b.quote.discount) << where << " at " << i;
         if (a.quote.discount == b.quote.discount) {
-          EXPECT_LE(std::tie(a.expires_ms, a.coupon_id), std::tie(b.expires_ms, b.coupon_id)) << where;
+          EXPECT_LE(std::tie(a.expires_ms, a.coupon_id), std::tie(b.expires_ms, b.coupon_id))
+              << where;
         }
       }
     }

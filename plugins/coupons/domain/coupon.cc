@@ -15,17 +15,22 @@ constexpr bazaar::sdk::EnumNames<CouponStatus, 4> kStatusNames{{
 
 }  // namespace
 
-std::string_view to_string(CouponStatus status) { return bazaar::sdk::name_of(kStatusNames, status); }
+std::string_view to_string(CouponStatus status) {
+  return bazaar::sdk::name_of(kStatusNames, status);
+}
 std::optional<CouponStatus> parse_coupon_status(std::string_view text) {
   return bazaar::sdk::value_of(kStatusNames, text);
 }
 
 Coupon claim_coupon(int64_t id, const CouponTemplate& tmpl, int64_t user_id, int64_t claimed_ms) {
-  return {id, tmpl.id, user_id, CouponStatus::kUnused, claimed_ms, tmpl.rules.validity.for_claim_at(claimed_ms)};
+  return {id,         tmpl.id,
+          user_id,    CouponStatus::kUnused,
+          claimed_ms, tmpl.rules.validity.for_claim_at(claimed_ms)};
 }
 
 CouponStatus shown_status(const Coupon& coupon, int64_t now_ms) {
-  if (coupon.status == CouponStatus::kUnused && now_ms >= coupon.validity.until_ms) return CouponStatus::kExpired;
+  if (coupon.status == CouponStatus::kUnused && now_ms >= coupon.validity.until_ms)
+    return CouponStatus::kExpired;
   return coupon.status;
 }
 
@@ -59,10 +64,14 @@ std::optional<CouponStatus> status_after(const Coupon& coupon, CouponMove move, 
 Refusal usability(const Coupon& coupon, int64_t user_id, int64_t now_ms) {
   if (coupon.user_id != user_id) return Refusal::kNotFound;
   switch (shown_status(coupon, now_ms)) {
-    case CouponStatus::kLocked: return Refusal::kLocked;
-    case CouponStatus::kUsed: return Refusal::kUsed;
-    case CouponStatus::kExpired: return Refusal::kExpired;
-    case CouponStatus::kUnused: break;
+    case CouponStatus::kLocked:
+      return Refusal::kLocked;
+    case CouponStatus::kUsed:
+      return Refusal::kUsed;
+    case CouponStatus::kExpired:
+      return Refusal::kExpired;
+    case CouponStatus::kUnused:
+      break;
   }
   if (now_ms < coupon.validity.from_ms) return Refusal::kNotYetValid;
   return Refusal::kNone;

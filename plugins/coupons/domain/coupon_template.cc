@@ -31,9 +31,13 @@ constexpr EnumNames<TemplateStatus, 4> kStatusNames{{
 }  // namespace
 
 std::string_view to_string(DiscountKind kind) { return name_of(kKindNames, kind); }
-std::optional<DiscountKind> parse_discount_kind(std::string_view text) { return value_of(kKindNames, text); }
+std::optional<DiscountKind> parse_discount_kind(std::string_view text) {
+  return value_of(kKindNames, text);
+}
 std::string_view to_string(ScopeKind kind) { return name_of(kScopeNames, kind); }
-std::optional<ScopeKind> parse_scope_kind(std::string_view text) { return value_of(kScopeNames, text); }
+std::optional<ScopeKind> parse_scope_kind(std::string_view text) {
+  return value_of(kScopeNames, text);
+}
 std::string_view to_string(TemplateStatus status) { return name_of(kStatusNames, status); }
 std::optional<TemplateStatus> parse_template_status(std::string_view text) {
   return value_of(kStatusNames, text);
@@ -53,10 +57,14 @@ Window ValidityRule::for_claim_at(int64_t claimed_ms) const {
 bool can_move(TemplateStatus from, TemplateStatus to) {
   using S = TemplateStatus;
   switch (from) {
-    case S::kDraft: return to == S::kActive;
-    case S::kActive: return to == S::kPaused || to == S::kEnded;
-    case S::kPaused: return to == S::kActive || to == S::kEnded;
-    case S::kEnded: return false;
+    case S::kDraft:
+      return to == S::kActive;
+    case S::kActive:
+      return to == S::kPaused || to == S::kEnded;
+    case S::kPaused:
+      return to == S::kActive || to == S::kEnded;
+    case S::kEnded:
+      return false;
   }
   return false;
 }

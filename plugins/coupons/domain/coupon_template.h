@@ -18,11 +18,11 @@ using bazaar::sdk::kZero;
 using bazaar::sdk::Money;
 
 // Bounds every template is parsed against (template_json.h).
-inline constexpr int64_t kMaxFen = 1'000'000'000;          // any amount, threshold or cap
-inline constexpr size_t kMaxScopeSkus = 1000;              // SKUs listed in a scope
-inline constexpr int64_t kMaxTotal = 100'000'000;          // coupons a template may issue
-inline constexpr int64_t kMaxPerUser = 100;                // coupons one user may hold
-inline constexpr int64_t kMaxValidDays = 3650;             // days_from_claim
+inline constexpr int64_t kMaxFen = 1'000'000'000;           // any amount, threshold or cap
+inline constexpr size_t kMaxScopeSkus = 1000;               // SKUs listed in a scope
+inline constexpr int64_t kMaxTotal = 100'000'000;           // coupons a template may issue
+inline constexpr int64_t kMaxPerUser = 100;                 // coupons one user may hold
+inline constexpr int64_t kMaxValidDays = 3650;              // days_from_claim
 inline constexpr int64_t kMaxTimeMs = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
 inline constexpr int64_t kDayMs = 86'400'000;
 
@@ -46,9 +46,9 @@ std::optional<DiscountKind> parse_discount_kind(std::string_view text);
 struct MoneyRule {
   DiscountKind kind = DiscountKind::kAmountOff;
   Money threshold;
-  Money amount;      // amount_off: 1..kMaxFen
+  Money amount;         // amount_off: 1..kMaxFen
   int64_t percent = 0;  // percent_off: 1..99
-  Money cap;         // percent_off: 1..kMaxFen (required)
+  Money cap;            // percent_off: 1..kMaxFen (required)
   bool operator==(const MoneyRule&) const = default;
 };
 
@@ -85,7 +85,7 @@ struct TemplateRules {
   Scope scope;
   ValidityRule validity;
   Window claim_window;  // when users may claim
-  int64_t total = 0;     // coupons the template may issue, 1..kMaxTotal
+  int64_t total = 0;    // coupons the template may issue, 1..kMaxTotal
   int64_t per_user_limit = 1;
   bool stacks_with_activity = false;  // applies to lines with a flash-sale or group price
   bool refund_returns = false;        // a full refund gives the coupon back (while valid)

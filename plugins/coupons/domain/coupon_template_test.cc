@@ -28,7 +28,8 @@ TEST(CouponTemplateTest, NamesReadBackToTheirValues) {
                  TemplateStatus::kEnded}) {
     EXPECT_EQ(parse_template_status(to_string(s)), s);
   }
-  for (auto k : {ScopeKind::kAll, ScopeKind::kSkus, ScopeKind::kAllBut}) EXPECT_EQ(parse_scope_kind(to_string(k)), k);
+  for (auto k : {ScopeKind::kAll, ScopeKind::kSkus, ScopeKind::kAllBut})
+    EXPECT_EQ(parse_scope_kind(to_string(k)), k);
   for (auto k : {DiscountKind::kAmountOff, DiscountKind::kPercentOff}) {
     EXPECT_EQ(parse_discount_kind(to_string(k)), k);
   }

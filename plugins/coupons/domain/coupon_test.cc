@@ -15,12 +15,14 @@ Coupon coupon_in(CouponStatus status, Window validity = kValid) {
   return {9, 1, kUser, status, validity.from_ms, validity};
 }
 
-std::optional<CouponStatus> after(CouponStatus from, CouponMove move, int64_t now, bool refund_returns = false) {
+std::optional<CouponStatus> after(CouponStatus from, CouponMove move, int64_t now,
+                                  bool refund_returns = false) {
   return status_after(coupon_in(from), move, now, refund_returns);
 }
 
 TEST(CouponTest, StatusNamesReadBack) {
-  for (auto s : {CouponStatus::kUnused, CouponStatus::kLocked, CouponStatus::kUsed, CouponStatus::kExpired}) {
+  for (auto s : {CouponStatus::kUnused, CouponStatus::kLocked, CouponStatus::kUsed,
+                 CouponStatus::kExpired}) {
     EXPECT_EQ(parse_coupon_status(to_string(s)), s);
   }
   EXPECT_EQ(parse_coupon_status("unused"), std::nullopt);
@@ -43,7 +45,8 @@ TEST(CouponTest, AnUnusedCouponShowsExpiredFromTheMomentItsValidityEnds) {
   EXPECT_EQ(shown_status(c, kValid.until_ms), CouponStatus::kExpired);
   // Other statuses show as stored: a used coupon stays used after its end.
   EXPECT_EQ(shown_status(coupon_in(CouponStatus::kUsed), kValid.until_ms + 1), CouponStatus::kUsed);
-  EXPECT_EQ(shown_status(coupon_in(CouponStatus::kLocked), kValid.until_ms + 1), CouponStatus::kLocked);
+  EXPECT_EQ(shown_status(coupon_in(CouponStatus::kLocked), kValid.until_ms + 1),
+            CouponStatus::kLocked);
 }
 
 TEST(CouponTest, TryConfirmAndCancel) {
@@ -63,16 +66,19 @@ TEST(CouponTest, TryConfirmAndCancel) {
 }
 
 TEST(CouponTest, ACancelAfterTheValidityEndedExpiresTheCoupon) {
-  EXPECT_EQ(after(CouponStatus::kLocked, CouponMove::kCancel, kValid.until_ms), CouponStatus::kExpired);
+  EXPECT_EQ(after(CouponStatus::kLocked, CouponMove::kCancel, kValid.until_ms),
+            CouponStatus::kExpired);
   // A payment for an order tried in time still uses it.
-  EXPECT_EQ(after(CouponStatus::kLocked, CouponMove::kConfirm, kValid.until_ms), CouponStatus::kUsed);
+  EXPECT_EQ(after(CouponStatus::kLocked, CouponMove::kConfirm, kValid.until_ms),
+            CouponStatus::kUsed);
 }
 
 TEST(CouponTest, TheSweepExpiresOnlyUnusedCouponsPastTheirValidity) {
   using S = CouponStatus;
   EXPECT_EQ(after(S::kUnused, CouponMove::kExpire, kValid.until_ms), S::kExpired);
   EXPECT_EQ(after(S::kUnused, CouponMove::kExpire, kValid.until_ms - 1), std::nullopt);
-  EXPECT_EQ(after(S::kLocked, CouponMove::kExpire, kValid.until_ms), std::nullopt);  // its order decides
+  EXPECT_EQ(after(S::kLocked, CouponMove::kExpire, kValid.until_ms),
+            std::nullopt);  // its order decides
   EXPECT_EQ(after(S::kUsed, CouponMove::kExpire, kValid.until_ms), std::nullopt);
 }
 
@@ -101,8 +107,10 @@ TEST(CouponTest, QuoteChecksTheCouponThenTheCart) {
   const std::vector<PricedLine> cart = {line(1, 1200)};
   EXPECT_EQ(quote_coupon(c, t, kUser, cart, kNow).discount, Money::fen(300));
   EXPECT_EQ(quote_coupon(c, t, kUser + 1, cart, kNow).refusal, Refusal::kNotFound);
-  EXPECT_EQ(quote_coupon(coupon_in(CouponStatus::kUsed), t, kUser, cart, kNow).refusal, Refusal::kUsed);
-  EXPECT_EQ(quote_coupon(c, t, kUser, std::vector<PricedLine>{line(1, 999)}, kNow).refusal, Refusal::kThresholdNotMet);
+  EXPECT_EQ(quote_coupon(coupon_in(CouponStatus::kUsed), t, kUser, cart, kNow).refusal,
+            Refusal::kUsed);
+  EXPECT_EQ(quote_coupon(c, t, kUser, std::vector<PricedLine>{line(1, 999)}, kNow).refusal,
+            Refusal::kThresholdNotMet);
 }
 
 }  // namespace

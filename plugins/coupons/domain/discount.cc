@@ -10,12 +10,13 @@ __extension__ typedef __int128 wide_int;  // E × percent stays exact whatever E
 
 Money discount_for(const MoneyRule& rule, Money eligible) {
   if (rule.kind == DiscountKind::kAmountOff) return std::min(rule.amount, eligible);
-  const auto floored = static_cast<int64_t>(static_cast<wide_int>(eligible.in_fen()) * rule.percent / 100);
+  const auto floored =
+      static_cast<int64_t>(static_cast<wide_int>(eligible.in_fen()) * rule.percent / 100);
   return std::min({Money::fen(floored), rule.cap, eligible});
 }
 
-Quote quote_discount(const CouponTemplate& tmpl, const Window& validity, std::span<const PricedLine> lines,
-                     int64_t now_ms) {
+Quote quote_discount(const CouponTemplate& tmpl, const Window& validity,
+                     std::span<const PricedLine> lines, int64_t now_ms) {
   Quote quote;
   if (now_ms < validity.from_ms) {
     quote.refusal = Refusal::kNotYetValid;

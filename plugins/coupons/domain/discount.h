@@ -57,7 +57,7 @@ struct Quote {
 Money discount_for(const MoneyRule& rule, Money eligible);
 
 // The quote of template `tmpl` for a coupon valid over `validity`, at `now_ms`.
-Quote quote_discount(const CouponTemplate& tmpl, const Window& validity, std::span<const PricedLine> lines,
-                     int64_t now_ms);
+Quote quote_discount(const CouponTemplate& tmpl, const Window& validity,
+                     std::span<const PricedLine> lines, int64_t now_ms);
 
 }  // namespace coupons

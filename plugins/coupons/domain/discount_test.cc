@@ -21,7 +21,8 @@ TEST(DiscountTest, PercentIsFlooredOnOddAmounts) {
   EXPECT_EQ(quote(percent_off(0, 15, 100000), {line(1, 1000)}).discount, Money::fen(150));
   EXPECT_EQ(quote(percent_off(0, 33, 100000), {line(1, 1)}).discount, kZero);  // 0.33 fen
   EXPECT_EQ(quote(percent_off(0, 99, 100000), {line(1, 101)}).discount, Money::fen(99));  // 99.99
-  EXPECT_EQ(quote(percent_off(0, 1, kMaxFen), {line(1, 1999), line(2, 1)}).discount, Money::fen(20));
+  EXPECT_EQ(quote(percent_off(0, 1, kMaxFen), {line(1, 1999), line(2, 1)}).discount,
+            Money::fen(20));
 }
 
 TEST(DiscountTest, ThresholdExactlyMetAppliesAndOneFenShortRefuses) {
@@ -46,9 +47,12 @@ TEST(DiscountTest, TheThresholdCountsOnlyEligibleLines) {
 }
 
 TEST(DiscountTest, PercentWithAndWithoutReachingTheCap) {
-  EXPECT_EQ(quote(percent_off(0, 20, 1000), {line(1, 4000)}).discount, Money::fen(800));   // under the cap
-  EXPECT_EQ(quote(percent_off(0, 20, 1000), {line(1, 5000)}).discount, Money::fen(1000));  // exactly
-  EXPECT_EQ(quote(percent_off(0, 20, 1000), {line(1, 50000)}).discount, Money::fen(1000));  // capped
+  EXPECT_EQ(quote(percent_off(0, 20, 1000), {line(1, 4000)}).discount,
+            Money::fen(800));  // under the cap
+  EXPECT_EQ(quote(percent_off(0, 20, 1000), {line(1, 5000)}).discount,
+            Money::fen(1000));  // exactly
+  EXPECT_EQ(quote(percent_off(0, 20, 1000), {line(1, 50000)}).discount,
+            Money::fen(1000));  // capped
   EXPECT_EQ(quote(percent_off(0, 20, kMaxFen), {line(1, 50000)}).discount, Money::fen(10000));
 }
 
@@ -65,14 +69,16 @@ TEST(DiscountTest, NeverMoreThanTheEligibleLinesCost) {
 TEST(DiscountTest, OtherMerchantsLinesAreNeverEligible) {
   const Quote q = quote(amount_off(0, 100), {line(1, 500, false, kOtherMerchant), line(2, 500)});
   EXPECT_EQ(q.eligible_lines, (std::vector<int>{2}));
-  EXPECT_EQ(quote(amount_off(0, 100), {line(1, 500, false, kOtherMerchant)}).refusal, Refusal::kNotInScope);
+  EXPECT_EQ(quote(amount_off(0, 100), {line(1, 500, false, kOtherMerchant)}).refusal,
+            Refusal::kNotInScope);
 }
 
 TEST(DiscountTest, ScopeListsAndExclusions) {
   const std::vector<PricedLine> cart = {line(1, 500), line(2, 500), line(3, 500)};
   EXPECT_EQ(quote(amount_off(0, 100, {ScopeKind::kAllBut, {102}}), cart).eligible_lines,
             (std::vector<int>{1, 3}));
-  EXPECT_EQ(quote(amount_off(0, 100, {ScopeKind::kSkus, {999}}), cart).refusal, Refusal::kNotInScope);
+  EXPECT_EQ(quote(amount_off(0, 100, {ScopeKind::kSkus, {999}}), cart).refusal,
+            Refusal::kNotInScope);
   EXPECT_EQ(quote(amount_off(0, 100, {ScopeKind::kAllBut, {101, 102, 103}}), cart).refusal,
             Refusal::kNotInScope);
 }
@@ -124,8 +130,9 @@ TEST(DiscountTest, RandomCartsKeepEveryMoneyRule) {
       if (scope.kind != ScopeKind::kAll && pick(0, 1) == 0) scope.sku_ids.push_back(sku);
     }
     const int64_t percent = pick(1, 99);
-    CouponTemplate t = pick(0, 1) == 0 ? amount_off(pick(0, 300000), pick(1, 100000), scope)
-                                       : percent_off(pick(0, 300000), percent, pick(1, 100000), scope);
+    CouponTemplate t = pick(0, 1) == 0
+                           ? amount_off(pick(0, 300000), pick(1, 100000), scope)
+                           : percent_off(pick(0, 300000), percent, pick(1, 100000), scope);
     t.rules.stacks_with_activity = pick(0, 1) == 1;
     const Quote q = quote(t, cart);
     const std::string where = pick.where(i);
@@ -140,7 +147,8 @@ TEST(DiscountTest, RandomCartsKeepEveryMoneyRule) {
       }
     }
     if (expected_lines.empty()) {
-      EXPECT_TRUE(q.refusal == Refusal::kNotInScope || q.refusal == Refusal::kNotStackable) << where;
+      EXPECT_TRUE(q.refusal == Refusal::kNotInScope || q.refusal == Refusal::kNotStackable)
+          << where;
       continue;
     }
     if (eligible < t.rules.money.threshold) {

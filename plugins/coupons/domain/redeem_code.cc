@@ -48,7 +48,8 @@ std::string grouped(const std::array<uint8_t, kRedeemSymbols>& values) {
 }
 
 bazaar::Error invalid_code() {
-  return bazaar::invalid_argument("INVALID_CODE", "not a valid redeem code: check it and type it again");
+  return bazaar::invalid_argument("INVALID_CODE",
+                                  "not a valid redeem code: check it and type it again");
 }
 
 }  // namespace

@@ -66,11 +66,13 @@ TEST(RedeemCodeTest, RandomCodesAreDistinctAndReadBackToThemselves) {
 }
 
 TEST(RedeemCodeTest, TypingIsForgivingWhereItCannotBeWrong) {
-  const std::array<uint8_t, kRedeemDataSymbols> entropy = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+  const std::array<uint8_t, kRedeemDataSymbols> entropy = {0, 1, 2,  3,  4,  5,  6, 7,
+                                                           8, 9, 10, 11, 12, 13, 14};
   const std::string code = format_redeem_code(entropy);
   ASSERT_EQ(code.substr(0, 4), "0123");
   std::string typed = code;
-  std::transform(typed.begin(), typed.end(), typed.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(typed.begin(), typed.end(), typed.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(c)); });
   typed.erase(std::remove(typed.begin(), typed.end(), '-'), typed.end());
   typed.insert(8, "  ");
   typed[0] = 'o';  // O for 0
@@ -84,11 +86,11 @@ TEST(RedeemCodeTest, WrongShapesAreRefused) {
   std::mt19937_64 rng(1);
   const std::string code = code_from(rng);
   EXPECT_TRUE(refused(""));
-  EXPECT_TRUE(refused(code.substr(0, 18)));                  // a symbol short
-  EXPECT_TRUE(refused(code + "0"));                          // a symbol too many
+  EXPECT_TRUE(refused(code.substr(0, 18)));                    // a symbol short
+  EXPECT_TRUE(refused(code + "0"));                            // a symbol too many
   EXPECT_TRUE(refused(std::string(code).replace(0, 1, "U")));  // U is not in the alphabet
   EXPECT_TRUE(refused(std::string(code).replace(0, 1, "*")));
-  EXPECT_TRUE(refused(code + std::string(60, ' ')));         // longer than 64 bytes, unread
+  EXPECT_TRUE(refused(code + std::string(60, ' ')));  // longer than 64 bytes, unread
 }
 
 // Every single wrong symbol, at every position, of 200 codes is caught.

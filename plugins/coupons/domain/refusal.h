@@ -9,15 +9,15 @@
 namespace coupons {
 
 enum class Refusal {
-  kNone,              // it applies
-  kNotFound,          // COUPON_NOT_FOUND (404): no such coupon of this buyer
-  kLocked,            // COUPON_LOCKED: held by another unpaid order
-  kUsed,              // COUPON_USED
-  kNotYetValid,       // COUPON_NOT_YET_VALID: its validity has not started
-  kExpired,           // COUPON_EXPIRED: its validity has ended
-  kNotInScope,        // COUPON_NOT_IN_SCOPE: no line of the cart is covered
-  kNotStackable,      // COUPON_NOT_STACKABLE: the covered lines all have an activity price
-  kThresholdNotMet,   // COUPON_THRESHOLD_NOT_MET: the eligible lines cost less than the threshold
+  kNone,             // it applies
+  kNotFound,         // COUPON_NOT_FOUND (404): no such coupon of this buyer
+  kLocked,           // COUPON_LOCKED: held by another unpaid order
+  kUsed,             // COUPON_USED
+  kNotYetValid,      // COUPON_NOT_YET_VALID: its validity has not started
+  kExpired,          // COUPON_EXPIRED: its validity has ended
+  kNotInScope,       // COUPON_NOT_IN_SCOPE: no line of the cart is covered
+  kNotStackable,     // COUPON_NOT_STACKABLE: the covered lines all have an activity price
+  kThresholdNotMet,  // COUPON_THRESHOLD_NOT_MET: the eligible lines cost less than the threshold
 };
 
 std::string_view code_of(Refusal refusal);     // "" for kNone

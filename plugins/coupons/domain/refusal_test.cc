@@ -10,7 +10,8 @@ namespace {
 
 TEST(RefusalTest, EveryReasonHasItsOwnStableCodeAndAMessage) {
   std::set<std::string_view> codes;
-  for (int i = static_cast<int>(Refusal::kNotFound); i <= static_cast<int>(Refusal::kThresholdNotMet); ++i) {
+  for (int i = static_cast<int>(Refusal::kNotFound);
+       i <= static_cast<int>(Refusal::kThresholdNotMet); ++i) {
     const auto r = static_cast<Refusal>(i);
     EXPECT_EQ(code_of(r).substr(0, 7), "COUPON_") << i;
     EXPECT_FALSE(message_of(r).empty()) << i;

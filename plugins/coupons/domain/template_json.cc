@@ -28,11 +28,12 @@ class Fields {
                           std::optional<int64_t> fallback = std::nullopt) const {
     auto it = object_.find(name);
     if (it == object_.end() && fallback) return *fallback;
-    const std::string range = std::string(name) + " must be an integer from " + std::to_string(min) +
-                              " to " + std::to_string(max);
+    const std::string range = std::string(name) + " must be an integer from " +
+                              std::to_string(min) + " to " + std::to_string(max);
     if (it == object_.end() || !it->is_number_integer()) return bad(code, range);
     // An unsigned value above INT64_MAX does not fit: out of range like any other.
-    if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(max)) return bad(code, range);
+    if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(max))
+      return bad(code, range);
     const auto value = it->get<int64_t>();
     if (value < min || value > max) return bad(code, range);
     return value;
@@ -45,10 +46,12 @@ class Fields {
     return it->get<bool>();
   }
 
-  Result<std::string> text(const char* name, const char* code, std::optional<std::string> fallback) const {
+  Result<std::string> text(const char* name, const char* code,
+                           std::optional<std::string> fallback) const {
     auto it = object_.find(name);
     if (it == object_.end() && fallback) return *fallback;
-    if (it == object_.end() || !it->is_string()) return bad(code, std::string(name) + " must be text");
+    if (it == object_.end() || !it->is_string())
+      return bad(code, std::string(name) + " must be text");
     return it->get<std::string>();
   }
 
@@ -61,11 +64,15 @@ class Fields {
   const Json& object_;
 };
 
-constexpr const char* kFields[] = {
-    "name",          "kind",           "threshold",      "amount",         "percent",
-    "cap",           "scope",          "sku_ids",        "valid_from_ms",  "valid_until_ms",
-    "valid_days",    "claim_from_ms",  "claim_until_ms", "total",          "per_user_limit",
-    "stacks_with_activity", "refund_returns"};
+constexpr const char* kFields[] = {"name",           "kind",
+                                   "threshold",      "amount",
+                                   "percent",        "cap",
+                                   "scope",          "sku_ids",
+                                   "valid_from_ms",  "valid_until_ms",
+                                   "valid_days",     "claim_from_ms",
+                                   "claim_until_ms", "total",
+                                   "per_user_limit", "stacks_with_activity",
+                                   "refund_returns"};
 
 Status known_fields_only(const Json& body) {
   for (const auto& [name, value] : body.items()) {
@@ -87,18 +94,22 @@ Result<std::string> parse_name(const Fields& f) {
 }
 
 Result<MoneyRule> parse_money(const Fields& f) {
-  BAZAAR_ASSIGN_OR_RETURN(const std::string kind_text, f.text("kind", "INVALID_KIND", std::nullopt));
+  BAZAAR_ASSIGN_OR_RETURN(const std::string kind_text,
+                          f.text("kind", "INVALID_KIND", std::nullopt));
   const std::optional<DiscountKind> kind = parse_discount_kind(kind_text);
   if (!kind) return bad("INVALID_KIND", "kind must be \"amount_off\" or \"percent_off\"");
   MoneyRule rule;
   rule.kind = *kind;
-  BAZAAR_ASSIGN_OR_RETURN(const int64_t threshold, f.integer("threshold", 0, kMaxFen, "INVALID_THRESHOLD", 0));
+  BAZAAR_ASSIGN_OR_RETURN(const int64_t threshold,
+                          f.integer("threshold", 0, kMaxFen, "INVALID_THRESHOLD", 0));
   rule.threshold = Money::fen(threshold);
   if (rule.kind == DiscountKind::kAmountOff) {
     for (const char* other : {"percent", "cap"}) {
-      if (f.has(other)) return bad("FIELD_NOT_FOR_KIND", std::string(other) + " is for percent_off coupons");
+      if (f.has(other))
+        return bad("FIELD_NOT_FOR_KIND", std::string(other) + " is for percent_off coupons");
     }
-    BAZAAR_ASSIGN_OR_RETURN(const int64_t amount, f.integer("amount", 1, kMaxFen, "INVALID_AMOUNT"));
+    BAZAAR_ASSIGN_OR_RETURN(const int64_t amount,
+                            f.integer("amount", 1, kMaxFen, "INVALID_AMOUNT"));
     rule.amount = Money::fen(amount);
     return rule;
   }
@@ -117,10 +128,12 @@ Result<int64_t> parse_sku_id(const Json& value) {
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) id = 0;
   } else if (value.is_number_integer() && !value.is_number_unsigned()) {
     id = value.get<int64_t>();
-  } else if (value.is_number_unsigned() && value.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)) {
+  } else if (value.is_number_unsigned() &&
+             value.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)) {
     id = value.get<int64_t>();
   }
-  if (id <= 0) return bad("INVALID_SKU_ID", "sku_ids must be positive ids (decimal strings or integers)");
+  if (id <= 0)
+    return bad("INVALID_SKU_ID", "sku_ids must be positive ids (decimal strings or integers)");
   return id;
 }
 
@@ -131,11 +144,13 @@ Result<Scope> parse_scope(const Fields& f) {
   Scope scope{*kind, {}};
   const Json* ids = f.member("sku_ids");
   if (scope.kind == ScopeKind::kAll) {
-    if (ids != nullptr) return bad("INVALID_SCOPE", "sku_ids is for the scopes \"skus\" and \"all_but\"");
+    if (ids != nullptr)
+      return bad("INVALID_SCOPE", "sku_ids is for the scopes \"skus\" and \"all_but\"");
     return scope;
   }
   if (ids == nullptr || !ids->is_array() || ids->empty()) {
-    return bad("INVALID_SCOPE", "sku_ids must be a non-empty array for scope \"" + kind_text + "\"");
+    return bad("INVALID_SCOPE",
+               "sku_ids must be a non-empty array for scope \"" + kind_text + "\"");
   }
   if (ids->size() > kMaxScopeSkus) {
     return bad("SCOPE_TOO_LARGE", "at most " + std::to_string(kMaxScopeSkus) + " sku_ids");
@@ -154,8 +169,10 @@ Result<Scope> parse_scope(const Fields& f) {
 
 Result<Window> parse_window(const Fields& f, const char* from, const char* until) {
   BAZAAR_ASSIGN_OR_RETURN(const int64_t from_ms, f.integer(from, 0, kMaxTimeMs, "INVALID_WINDOW"));
-  BAZAAR_ASSIGN_OR_RETURN(const int64_t until_ms, f.integer(until, 0, kMaxTimeMs, "INVALID_WINDOW"));
-  if (until_ms <= from_ms) return bad("INVALID_WINDOW", std::string(until) + " must be after " + from);
+  BAZAAR_ASSIGN_OR_RETURN(const int64_t until_ms,
+                          f.integer(until, 0, kMaxTimeMs, "INVALID_WINDOW"));
+  if (until_ms <= from_ms)
+    return bad("INVALID_WINDOW", std::string(until) + " must be after " + from);
   return Window{from_ms, until_ms};
 }
 
@@ -170,7 +187,8 @@ Result<ValidityRule> parse_validity(const Fields& f) {
     BAZAAR_ASSIGN_OR_RETURN(rule.fixed, parse_window(f, "valid_from_ms", "valid_until_ms"));
   } else {
     rule.kind = ValidityRule::Kind::kDaysFromClaim;
-    BAZAAR_ASSIGN_OR_RETURN(rule.days, f.integer("valid_days", 1, kMaxValidDays, "INVALID_VALIDITY"));
+    BAZAAR_ASSIGN_OR_RETURN(rule.days,
+                            f.integer("valid_days", 1, kMaxValidDays, "INVALID_VALIDITY"));
   }
   return rule;
 }
@@ -202,7 +220,8 @@ Result<TemplateRules> parse_template_rules(const Json& body) {
 
 Json to_json(const TemplateRules& rules) {
   const MoneyRule& money = rules.money;
-  Json out = {{"name", rules.name}, {"kind", to_string(money.kind)}, {"threshold", money.threshold}};
+  Json out = {
+      {"name", rules.name}, {"kind", to_string(money.kind)}, {"threshold", money.threshold}};
   if (money.kind == DiscountKind::kAmountOff) {
     out["amount"] = money.amount;
   } else {

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace coupons {
 namespace {
 
@@ -14,17 +13,20 @@ constexpr int64_t kT0 = coupons::testing::kNow;
 constexpr int64_t kDay = kDayMs;
 
 Json amount_off_body() {
-  return {{"name", "10 off 100"},   {"kind", "amount_off"},          {"threshold", 10000},
-          {"amount", 1000},         {"valid_from_ms", kT0},          {"valid_until_ms", kT0 + 30 * kDay},
-          {"claim_from_ms", kT0},   {"claim_until_ms", kT0 + 7 * kDay}, {"total", 500}};
+  return {{"name", "10 off 100"}, {"kind", "amount_off"},
+          {"threshold", 10000},   {"amount", 1000},
+          {"valid_from_ms", kT0}, {"valid_until_ms", kT0 + 30 * kDay},
+          {"claim_from_ms", kT0}, {"claim_until_ms", kT0 + 7 * kDay},
+          {"total", 500}};
 }
 
 Json percent_off_body() {
-  return {{"name", "15% off"},  {"kind", "percent_off"},          {"percent", 15},
-          {"cap", 2000},        {"scope", "skus"},                {"sku_ids", {"7205759403792793600", 42}},
-          {"valid_days", 7},    {"claim_from_ms", kT0},           {"claim_until_ms", kT0 + kDay},
-          {"total", 100},       {"per_user_limit", 2},            {"stacks_with_activity", true},
-          {"refund_returns", true}};
+  return {
+      {"name", "15% off"},     {"kind", "percent_off"}, {"percent", 15},
+      {"cap", 2000},           {"scope", "skus"},       {"sku_ids", {"7205759403792793600", 42}},
+      {"valid_days", 7},       {"claim_from_ms", kT0},  {"claim_until_ms", kT0 + kDay},
+      {"total", 100},          {"per_user_limit", 2},   {"stacks_with_activity", true},
+      {"refund_returns", true}};
 }
 
 std::string code_of(const Json& body) {
@@ -48,7 +50,8 @@ Json without(Json body, const char* field) {
 TEST(TemplateJsonTest, ReadsAnAmountOffTemplateWithItsDefaults) {
   auto rules = parse_template_rules(amount_off_body());
   ASSERT_TRUE(rules.ok()) << rules.error().message();
-  EXPECT_EQ(rules->money, (MoneyRule{DiscountKind::kAmountOff, Money::fen(10000), Money::fen(1000), 0, kZero}));
+  EXPECT_EQ(rules->money,
+            (MoneyRule{DiscountKind::kAmountOff, Money::fen(10000), Money::fen(1000), 0, kZero}));
   EXPECT_EQ(rules->scope.kind, ScopeKind::kAll);
   EXPECT_EQ(rules->validity.fixed, (Window{kT0, kT0 + 30 * kDay}));
   EXPECT_EQ(rules->per_user_limit, 1);
@@ -119,7 +122,8 @@ TEST(TemplateJsonTest, BadInputIsRefusedWithAStableCode) {
       {with(a, "per_user_limit", 0), "INVALID_PER_USER_LIMIT"},
       {with(a, "refund_returns", "yes"), "INVALID_FLAG"},
   };
-  for (const auto& [body, code] : cases) EXPECT_EQ(code_of(body), code) << body.dump().substr(0, 300);
+  for (const auto& [body, code] : cases)
+    EXPECT_EQ(code_of(body), code) << body.dump().substr(0, 300);
 }
 
 TEST(TemplateJsonTest, LimitsThemselvesAreAccepted) {
@@ -146,14 +150,16 @@ TEST(TemplateJsonTest, RandomRulesRoundTripThroughJson) {
     TemplateRules r;
     r.name = "t" + std::to_string(i);
     if (pick(0, 1) == 0) {
-      r.money = {DiscountKind::kAmountOff, Money::fen(pick(0, kMaxFen)), Money::fen(pick(1, kMaxFen)), 0, kZero};
+      r.money = {DiscountKind::kAmountOff, Money::fen(pick(0, kMaxFen)),
+                 Money::fen(pick(1, kMaxFen)), 0, kZero};
     } else {
       r.money = {DiscountKind::kPercentOff, Money::fen(pick(0, kMaxFen)), kZero, pick(1, 99),
                  Money::fen(pick(1, kMaxFen))};
     }
     r.scope.kind = static_cast<ScopeKind>(pick(0, 2));
     if (r.scope.kind != ScopeKind::kAll) {
-      for (int64_t n = pick(1, 20), sku = 0; n > 0; --n) r.scope.sku_ids.push_back(sku += pick(1, 1'000'000));
+      for (int64_t n = pick(1, 20), sku = 0; n > 0; --n)
+        r.scope.sku_ids.push_back(sku += pick(1, 1'000'000));
     }
     const int64_t from = pick(0, kT0);
     r.claim_window = {from, from + pick(1, 30 * kDay)};

@@ -18,19 +18,22 @@ const char* changed_frozen_rule(const TemplateRules& a, const TemplateRules& b) 
 
 }  // namespace
 
-bazaar::Status check_update(const CouponTemplate& current, const TemplateRules& proposed, int64_t claimed) {
+bazaar::Status check_update(const CouponTemplate& current, const TemplateRules& proposed,
+                            int64_t claimed) {
   if (current.status == TemplateStatus::kEnded) {
     return bazaar::failed_precondition("TEMPLATE_ENDED", "an ended template cannot be changed");
   }
   if (claimed > 0) {
     if (const char* rule = changed_frozen_rule(current.rules, proposed)) {
       return bazaar::failed_precondition(
-          "RULES_FROZEN", std::string(rule) + " cannot change once coupons are claimed: create a new template");
+          "RULES_FROZEN",
+          std::string(rule) + " cannot change once coupons are claimed: create a new template");
     }
   }
   if (proposed.total < claimed) {
-    return bazaar::failed_precondition("TOTAL_BELOW_CLAIMED", "total cannot be below the " +
-                                                                  std::to_string(claimed) + " already claimed");
+    return bazaar::failed_precondition(
+        "TOTAL_BELOW_CLAIMED",
+        "total cannot be below the " + std::to_string(claimed) + " already claimed");
   }
   return bazaar::ok_status();
 }

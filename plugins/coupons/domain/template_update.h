@@ -17,6 +17,7 @@ namespace coupons {
 //   422 TEMPLATE_ENDED       an ended template changes no more
 //   422 RULES_FROZEN         a frozen rule differs (the message names it)
 //   422 TOTAL_BELOW_CLAIMED  proposed.total < claimed
-bazaar::Status check_update(const CouponTemplate& current, const TemplateRules& proposed, int64_t claimed);
+bazaar::Status check_update(const CouponTemplate& current, const TemplateRules& proposed,
+                            int64_t claimed);
 
 }  // namespace coupons

@@ -21,7 +21,9 @@ CouponTemplate live_template() {
   return t;
 }
 
-std::string code_of(const bazaar::Status& status) { return status.ok() ? "OK" : status.error().code(); }
+std::string code_of(const bazaar::Status& status) {
+  return status.ok() ? "OK" : status.error().code();
+}
 
 TEST(TemplateUpdateTest, BeforeAnyClaimEveryRuleMayChange) {
   const CouponTemplate t = live_template();

@@ -13,7 +13,9 @@
 namespace coupons {
 
 // Failures print a refusal by its code and a status by its name.
-inline void PrintTo(Refusal refusal, std::ostream* out) { *out << (refusal == Refusal::kNone ? "applies" : code_of(refusal)); }
+inline void PrintTo(Refusal refusal, std::ostream* out) {
+  *out << (refusal == Refusal::kNone ? "applies" : code_of(refusal));
+}
 inline void PrintTo(CouponStatus status, std::ostream* out) { *out << to_string(status); }
 
 }  // namespace coupons
@@ -28,7 +30,9 @@ class Dice {
   int64_t operator()(int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(engine_);
   }
-  std::string where(int i) const { return "seed " + std::to_string(seed_) + " case " + std::to_string(i); }
+  std::string where(int i) const {
+    return "seed " + std::to_string(seed_) + " case " + std::to_string(i);
+  }
 
  private:
   uint64_t seed_;
@@ -54,10 +58,12 @@ inline CouponTemplate amount_off(int64_t threshold, int64_t amount, Scope scope 
   return t;
 }
 
-inline CouponTemplate percent_off(int64_t threshold, int64_t percent, int64_t cap, Scope scope = {}) {
+inline CouponTemplate percent_off(int64_t threshold, int64_t percent, int64_t cap,
+                                  Scope scope = {}) {
   CouponTemplate t = amount_off(threshold, 1, std::move(scope));
   t.rules.name = "percent off";
-  t.rules.money = {DiscountKind::kPercentOff, Money::fen(threshold), kZero, percent, Money::fen(cap)};
+  t.rules.money = {DiscountKind::kPercentOff, Money::fen(threshold), kZero, percent,
+                   Money::fen(cap)};
   return t;
 }
 
@@ -73,7 +79,8 @@ inline std::vector<PricedLine> random_cart(Dice& pick, int max_lines, int64_t ma
   std::vector<PricedLine> lines;
   const auto count = static_cast<int>(pick(1, max_lines));
   for (int i = 1; i <= count; ++i) {
-    lines.push_back(line(i, pick(0, max_fen), pick(0, 4) == 0, pick(0, 5) == 0 ? kOtherMerchant : kMerchant));
+    lines.push_back(
+        line(i, pick(0, max_fen), pick(0, 4) == 0, pick(0, 5) == 0 ? kOtherMerchant : kMerchant));
   }
   return lines;
 }

@@ -3,7 +3,8 @@
 //
 //   bazaar/sdk/core.hpp      Json, bz_str <-> string_view
 //   bazaar/sdk/money.hpp     Money: integer fen with a named type
-//   bazaar/sdk/enum_names.hpp  EnumNames: an enum's names in one table, read both ways
+//   bazaar/sdk/enum_names.hpp
+//                            EnumNames: an enum's names in one table, read both ways
 //   bazaar/sdk/storage.hpp   Txn, Stmt, Row: transactions and row readers (ABI 1.1)
 //   bazaar/sdk/cache.hpp     cache-aside, written once for the SDK and the host
 //   bazaar/sdk/config.hpp    typed settings with clear errors (ConfigReader, or_throw)

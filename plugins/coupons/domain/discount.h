@@ -19,11 +19,11 @@
 //   amount_off:  discount = min(amount, E)
 //   percent_off: discount = min(⌊E × percent / 100⌋, cap, E)
 // The percentage is floored: the shopper never gets more than the
-// advertised percentage, and a fraction of a fen is never given away once
-// per order at scale (999 fen at 15 % is 149.85 → 149 fen). Round-half-up
-// would give 150 fen, i.e. more than 15 %. Computed in 128-bit integers; no
-// floating point. The discount is never more than what the eligible lines
-// cost, so no payable goes below 0.
+// advertised percentage (999 fen at 15 % is 149.85 → 149 fen; rounding half
+// up would give 150 fen, more than 15 %), and the merchant's cost is what
+// the promotion says, never a fraction of a fen more per order. Computed in
+// 128-bit integers; no floating point. The discount is never more than what
+// the eligible lines cost, so no payable goes below 0.
 #pragma once
 
 #include "domain/coupon_template.h"

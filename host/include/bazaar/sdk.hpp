@@ -10,6 +10,8 @@
 //   bazaar/sdk/config.hpp    typed settings with clear errors (ConfigReader, or_throw)
 //   bazaar/sdk/host.hpp      Host: logging, clock, settings, storage, cache, services
 //   bazaar/sdk/request.hpp   Request, Reply
+//   bazaar/sdk/ids.hpp       parse_id_text: ids as decimal strings at the edge
+//   bazaar/sdk/paging.hpp    PageRequest, parse_page, page_json: cursor pages
 //   bazaar/sdk/events.hpp    Event, EventContext (ABI 1.2)
 //   bazaar/sdk/timers.hpp    Timer (ABI 1.2)
 //   bazaar/sdk/services.hpp  ServiceCall (ABI 1.2)
@@ -46,7 +48,9 @@
 #include <bazaar/sdk/enum_names.hpp>
 #include <bazaar/sdk/events.hpp>
 #include <bazaar/sdk/host.hpp>
+#include <bazaar/sdk/ids.hpp>
 #include <bazaar/sdk/money.hpp>
+#include <bazaar/sdk/paging.hpp>
 #include <bazaar/sdk/plugin.hpp>
 #include <bazaar/sdk/request.hpp>
 #include <bazaar/sdk/services.hpp>

@@ -249,4 +249,23 @@ Json to_json(const TemplateRules& rules) {
   return out;
 }
 
+Result<TemplateEdit> parse_template_edit(const TemplateRules& current, const Json& body) {
+  if (!body.is_object()) return bad("INVALID_BODY", "an edit must be a JSON object");
+  Json patch = body;
+  const auto version = patch.find("version");
+  const bool valid = version != patch.end() && version->is_number_integer() &&
+                     !(version->is_number_unsigned() && version->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) &&
+                     version->get<int64_t>() >= 1;
+  if (!valid) {
+    return bad("INVALID_VERSION", "version must be the template's version as read (an integer from 1)");
+  }
+  TemplateEdit edit;
+  edit.version = version->get<int64_t>();
+  patch.erase("version");
+  Json merged = to_json(current);
+  merged.merge_patch(patch);
+  BAZAAR_ASSIGN_OR_RETURN(edit.rules, parse_template_rules(merged));
+  return edit;
+}
+
 }  // namespace coupons

@@ -55,4 +55,18 @@ bazaar::Result<TemplateRules> parse_template_rules(const Json& body);
 // The same shape parse_template_rules reads (ids as decimal strings).
 Json to_json(const TemplateRules& rules);
 
+// An edit (PATCH) of a template: the version the editor read, and the rules
+// after the edit. The body is {"version":n, …} where the other members are a
+// JSON Merge Patch (RFC 7396) of the rules as to_json shows them: a member
+// replaces that field, null removes it, absent keeps it; e.g. switching to
+// valid_days is {"version":3,"valid_from_ms":null,"valid_until_ms":null,
+// "valid_days":7}. The merged rules are parsed by parse_template_rules (its
+// codes), and:
+//   INVALID_VERSION   version missing or not an integer ≥ 1
+struct TemplateEdit {
+  int64_t version = 0;
+  TemplateRules rules;
+};
+bazaar::Result<TemplateEdit> parse_template_edit(const TemplateRules& current, const Json& body);
+
 }  // namespace coupons

@@ -126,6 +126,40 @@ TEST(TemplateJsonTest, BadInputIsRefusedWithAStableCode) {
     EXPECT_EQ(code_of(body), code) << body.dump().substr(0, 300);
 }
 
+TEST(TemplateJsonTest, AnEditMergesIntoTheCurrentRules) {
+  const TemplateRules current = *parse_template_rules(amount_off_body());
+  auto renamed = parse_template_edit(current, {{"version", 3}, {"name", "new name"}, {"total", 900}});
+  ASSERT_TRUE(renamed.ok()) << renamed.error().message();
+  EXPECT_EQ(renamed->version, 3);
+  EXPECT_EQ(renamed->rules.name, "new name");
+  EXPECT_EQ(renamed->rules.total, 900);
+  EXPECT_EQ(renamed->rules.money, current.money);
+  // null removes a field: the fixed validity becomes valid_days; the kind changes likewise.
+  auto switched = parse_template_edit(
+      current, {{"version", 1}, {"valid_from_ms", nullptr}, {"valid_until_ms", nullptr}, {"valid_days", 3},
+                {"kind", "percent_off"}, {"amount", nullptr}, {"percent", 10}, {"cap", 500}});
+  ASSERT_TRUE(switched.ok()) << switched.error().message();
+  EXPECT_EQ(switched->rules.validity.kind, ValidityRule::Kind::kDaysFromClaim);
+  EXPECT_EQ(switched->rules.money.percent, 10);
+}
+
+TEST(TemplateJsonTest, AnEditNeedsItsVersionAndValidRules) {
+  const TemplateRules current = *parse_template_rules(amount_off_body());
+  auto code = [&](const Json& body) {
+    auto edit = parse_template_edit(current, body);
+    return edit.ok() ? std::string("OK") : edit.error().code();
+  };
+  EXPECT_EQ(code({{"name", "x"}}), "INVALID_VERSION");
+  EXPECT_EQ(code({{"version", 0}}), "INVALID_VERSION");
+  EXPECT_EQ(code({{"version", "1"}}), "INVALID_VERSION");
+  EXPECT_EQ(code({{"version", 18446744073709551615ULL}}), "INVALID_VERSION");
+  EXPECT_EQ(code(Json::array()), "INVALID_BODY");
+  EXPECT_EQ(code({{"version", 1}, {"amount", -1}}), "INVALID_AMOUNT");
+  EXPECT_EQ(code({{"version", 1}, {"percent", 10}}), "FIELD_NOT_FOR_KIND");
+  EXPECT_EQ(code({{"version", 1}, {"colour", "red"}}), "UNKNOWN_FIELD");
+  EXPECT_EQ(code({{"version", 1}}), "OK");
+}
+
 TEST(TemplateJsonTest, LimitsThemselvesAreAccepted) {
   Json a = amount_off_body();
   a["amount"] = 1'000'000'000;

@@ -231,7 +231,7 @@ TEST_F(CouponsTemplatesTest, BadInputIsRefusedWithAStableCodeAndWritesNothing) {
   EXPECT_EQ(error_code(no_merchant), "BAD_MERCHANT_ID");
 }
 
-TEST_F(CouponsTemplatesTest, OfTwentyConcurrentEditsOfOneVersionExactlyOneWins) {
+TEST_F(CouponsTemplatesTest, OfTwentyConcurrentEditsOfOneVersionExactlyOneWinsAndOfTenEndsOne) {
   ASSERT_TRUE(start(coupons_options()));
   const std::string id = create(kA, amount_off())["template_id"];
   ASSERT_FALSE(id.empty());
@@ -255,6 +255,18 @@ TEST_F(CouponsTemplatesTest, OfTwentyConcurrentEditsOfOneVersionExactlyOneWins) 
   // The winner's edit, whole: its name and its total together.
   const std::string name = a["name"];
   EXPECT_EQ(a["total"], 100 + std::stoll(name.substr(5)));
+
+  // Racing moves: of ten "end"s of one active template, one ends it.
+  ASSERT_EQ(move(kA, id, "activate").status, 200);
+  std::atomic<int> ended{0}, refused{0};
+  run_concurrently(10, 10, [&](size_t) {
+    HttpResult r = move(kA, id, "end");
+    if (r.status == 200) ++ended;
+    if (r.status == 409 && error_code(r) == "TEMPLATE_STATUS") ++refused;
+  });
+  EXPECT_EQ(ended.load(), 1);
+  EXPECT_EQ(refused.load(), 9);
+  EXPECT_EQ(body_json(send(kA, "GET", kBase + "/" + id))["version"], 4);
 }
 
 TEST_F(CouponsTemplatesTest, OrdersStillRefuseACouponWhileCouponsOffersNoParticipant) {

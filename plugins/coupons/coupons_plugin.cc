@@ -19,8 +19,12 @@ class Coupons {
   Result<Reply> list_templates(const Request& r) { return routes_.list_own(r); }
   Result<Reply> get_template(const Request& r) { return routes_.get_own(r); }
   Result<Reply> edit_template(const Request& r) { return routes_.edit(r); }
-  Result<Reply> activate_template(const Request& r) { return routes_.move(r, TemplateStatus::kActive); }
-  Result<Reply> pause_template(const Request& r) { return routes_.move(r, TemplateStatus::kPaused); }
+  Result<Reply> activate_template(const Request& r) {
+    return routes_.move(r, TemplateStatus::kActive);
+  }
+  Result<Reply> pause_template(const Request& r) {
+    return routes_.move(r, TemplateStatus::kPaused);
+  }
   Result<Reply> end_template(const Request& r) { return routes_.move(r, TemplateStatus::kEnded); }
   Result<Reply> centre(const Request& r) { return routes_.centre(r); }
 
@@ -37,13 +41,16 @@ constexpr bz_route kRoutes[] = {
     route<&Coupons::list_templates>("GET", "/api/v1/merchant/coupon-templates", kMerchant),
     route<&Coupons::get_template>("GET", "/api/v1/merchant/coupon-templates/{id}", kMerchant),
     route<&Coupons::edit_template>("PATCH", "/api/v1/merchant/coupon-templates/{id}", kMerchant),
-    route<&Coupons::activate_template>("POST", "/api/v1/merchant/coupon-templates/{id}/activate", kMerchant),
-    route<&Coupons::pause_template>("POST", "/api/v1/merchant/coupon-templates/{id}/pause", kMerchant),
+    route<&Coupons::activate_template>("POST", "/api/v1/merchant/coupon-templates/{id}/activate",
+                                       kMerchant),
+    route<&Coupons::pause_template>("POST", "/api/v1/merchant/coupon-templates/{id}/pause",
+                                    kMerchant),
     route<&Coupons::end_template>("POST", "/api/v1/merchant/coupon-templates/{id}/end", kMerchant),
     route<&Coupons::centre>("GET", "/api/v1/coupon-templates", BZ_ROLE_PUBLIC),
 };
 
-constexpr bz_plugin kPlugin = bazaar::sdk::describe<Coupons>("coupons", "0.1.0").with_routes(kRoutes);
+constexpr bz_plugin kPlugin =
+    bazaar::sdk::describe<Coupons>("coupons", "0.1.0").with_routes(kRoutes);
 
 }  // namespace
 }  // namespace coupons

@@ -254,10 +254,12 @@ Result<TemplateEdit> parse_template_edit(const TemplateRules& current, const Jso
   Json patch = body;
   const auto version = patch.find("version");
   const bool valid = version != patch.end() && version->is_number_integer() &&
-                     !(version->is_number_unsigned() && version->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) &&
+                     !(version->is_number_unsigned() &&
+                       version->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) &&
                      version->get<int64_t>() >= 1;
   if (!valid) {
-    return bad("INVALID_VERSION", "version must be the template's version as read (an integer from 1)");
+    return bad("INVALID_VERSION",
+               "version must be the template's version as read (an integer from 1)");
   }
   TemplateEdit edit;
   edit.version = version->get<int64_t>();

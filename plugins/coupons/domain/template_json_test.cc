@@ -128,16 +128,22 @@ TEST(TemplateJsonTest, BadInputIsRefusedWithAStableCode) {
 
 TEST(TemplateJsonTest, AnEditMergesIntoTheCurrentRules) {
   const TemplateRules current = *parse_template_rules(amount_off_body());
-  auto renamed = parse_template_edit(current, {{"version", 3}, {"name", "new name"}, {"total", 900}});
+  auto renamed =
+      parse_template_edit(current, {{"version", 3}, {"name", "new name"}, {"total", 900}});
   ASSERT_TRUE(renamed.ok()) << renamed.error().message();
   EXPECT_EQ(renamed->version, 3);
   EXPECT_EQ(renamed->rules.name, "new name");
   EXPECT_EQ(renamed->rules.total, 900);
   EXPECT_EQ(renamed->rules.money, current.money);
   // null removes a field: the fixed validity becomes valid_days; the kind changes likewise.
-  auto switched = parse_template_edit(
-      current, {{"version", 1}, {"valid_from_ms", nullptr}, {"valid_until_ms", nullptr}, {"valid_days", 3},
-                {"kind", "percent_off"}, {"amount", nullptr}, {"percent", 10}, {"cap", 500}});
+  auto switched = parse_template_edit(current, {{"version", 1},
+                                                {"valid_from_ms", nullptr},
+                                                {"valid_until_ms", nullptr},
+                                                {"valid_days", 3},
+                                                {"kind", "percent_off"},
+                                                {"amount", nullptr},
+                                                {"percent", 10},
+                                                {"cap", 500}});
   ASSERT_TRUE(switched.ok()) << switched.error().message();
   EXPECT_EQ(switched->rules.validity.kind, ValidityRule::Kind::kDaysFromClaim);
   EXPECT_EQ(switched->rules.money.percent, 10);

@@ -18,10 +18,12 @@ class Templates {
   explicit Templates(Host host) : host_(host) {}
 
   // A new DRAFT template of `merchant_id`.
-  Result<StoredTemplate> create(int64_t merchant_id, const TemplateRules& rules, const bz_request* req) const;
+  Result<StoredTemplate> create(int64_t merchant_id, const TemplateRules& rules,
+                                const bz_request* req) const;
 
   // The merchant's template, or 404 TEMPLATE_NOT_FOUND.
-  Result<StoredTemplate> load_own(int64_t template_id, int64_t merchant_id, const bz_request* req) const;
+  Result<StoredTemplate> load_own(int64_t template_id, int64_t merchant_id,
+                                  const bz_request* req) const;
 
   // Edits the merchant's template: `parse` turns the edit into new rules
   // given the current ones (its errors are answered as they are, nothing

@@ -22,3 +22,16 @@ endfunction()
 function(bazaar_test_pch target)
   target_precompile_headers(${target} PRIVATE <gtest/gtest.h> <nlohmann/json.hpp> <string> <vector>)
 endfunction()
+
+# A plugin's unit tests: one executable of its domain tests, warnings on, the
+# shared precompiled header, each test listed in ctest as <prefix>.<Suite>.<Test>.
+#   bazaar_unit_tests(orders_unit_tests PREFIX orders SOURCES domain/a_test.cc … LIBS orders_domain)
+function(bazaar_unit_tests target)
+  cmake_parse_arguments(T "" "PREFIX" "SOURCES;LIBS" ${ARGN})
+  add_executable(${target} ${T_SOURCES})
+  target_link_libraries(${target} PRIVATE ${T_LIBS} GTest::gtest_main)
+  bazaar_warnings(${target})
+  bazaar_test_pch(${target})
+  include(GoogleTest)
+  gtest_discover_tests(${target} TEST_PREFIX "${T_PREFIX}." DISCOVERY_TIMEOUT 60)
+endfunction()

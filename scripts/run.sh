@@ -59,6 +59,13 @@ Orders (demo merchant 7, user 1001; docs/API.md):
   $ctl status
   $ctl reload            # after dropping a new .so into $dir/plugins
 
+Coupons (templates and the centre so far; claims come later):
+  curl -s -X POST $base/api/v1/merchant/coupon-templates -H 'Content-Type: application/json' \\
+       -H 'Authorization: Bearer $merchant_token' \\
+       -d '{"name":"10 off 100","kind":"amount_off","threshold":10000,"amount":1000,"valid_days":7,"claim_from_ms":0,"claim_until_ms":4102444800000,"total":100}'
+  curl -s -X POST $base/api/v1/merchant/coupon-templates/TEMPLATE_ID/activate -H 'Authorization: Bearer $merchant_token'
+  curl -s '$base/api/v1/coupon-templates?merchant_id=7'
+
 Ctrl-C stops everything.
 EOT
 

@@ -2,11 +2,16 @@
 // plugin includes. It gathers the SDK's parts, each with its own contract:
 //
 //   bazaar/sdk/core.hpp      Json, bz_str <-> string_view
+//   bazaar/sdk/money.hpp     Money: integer fen with a named type
+//   bazaar/sdk/enum_names.hpp
+//                            EnumNames: an enum's names in one table, read both ways
 //   bazaar/sdk/storage.hpp   Txn, Stmt, Row: transactions and row readers (ABI 1.1)
 //   bazaar/sdk/cache.hpp     cache-aside, written once for the SDK and the host
 //   bazaar/sdk/config.hpp    typed settings with clear errors (ConfigReader, or_throw)
 //   bazaar/sdk/host.hpp      Host: logging, clock, settings, storage, cache, services
 //   bazaar/sdk/request.hpp   Request, Reply
+//   bazaar/sdk/ids.hpp       parse_id_text: ids as decimal strings at the edge
+//   bazaar/sdk/paging.hpp    PageRequest, parse_page, page_json: cursor pages
 //   bazaar/sdk/events.hpp    Event, EventContext (ABI 1.2)
 //   bazaar/sdk/timers.hpp    Timer (ABI 1.2)
 //   bazaar/sdk/services.hpp  ServiceCall (ABI 1.2)
@@ -40,8 +45,12 @@
 #include <bazaar/sdk/cache.hpp>
 #include <bazaar/sdk/config.hpp>
 #include <bazaar/sdk/core.hpp>
+#include <bazaar/sdk/enum_names.hpp>
 #include <bazaar/sdk/events.hpp>
 #include <bazaar/sdk/host.hpp>
+#include <bazaar/sdk/ids.hpp>
+#include <bazaar/sdk/money.hpp>
+#include <bazaar/sdk/paging.hpp>
 #include <bazaar/sdk/plugin.hpp>
 #include <bazaar/sdk/request.hpp>
 #include <bazaar/sdk/services.hpp>

@@ -1,47 +1,14 @@
-// Money: integer minor units (fen), never a floating-point number. A named
-// type so that an amount cannot be mixed up with a quantity or an id.
-// Amounts in Bazaar stay far below 2^63 (prices at most 10^9 fen, at most 999
-// units a line, at most 50 lines), so + and - never overflow; products of two
-// amounts (apportionment) use 128-bit intermediates where they are formed.
+// Money in the orders plugin is the SDK's (bazaar/sdk/money.hpp): integer fen
+// with a named type, shared with the plugins that join the order's chain.
+// The names stay in `orders` so that the plugin's code reads as before; JSON
+// and printing come with the type (found by argument-dependent lookup).
 #pragma once
 
-#include <compare>
-#include <cstdint>
-#include <nlohmann/json.hpp>
-#include <ostream>
+#include <bazaar/sdk/money.hpp>
 
 namespace orders {
 
-class Money {
- public:
-  constexpr Money() = default;
-  static constexpr Money fen(int64_t minor_units) { return Money(minor_units); }
-  constexpr int64_t in_fen() const { return fen_; }
-
-  constexpr Money operator+(Money other) const { return Money(fen_ + other.fen_); }
-  constexpr Money operator-(Money other) const { return Money(fen_ - other.fen_); }
-  constexpr Money& operator+=(Money other) {
-    fen_ += other.fen_;
-    return *this;
-  }
-  constexpr Money& operator-=(Money other) {
-    fen_ -= other.fen_;
-    return *this;
-  }
-  // The amount of `units` units at this unit price.
-  constexpr Money times(int64_t units) const { return Money(fen_ * units); }
-  constexpr auto operator<=>(const Money&) const = default;
-
- private:
-  constexpr explicit Money(int64_t fen) : fen_(fen) {}
-  int64_t fen_ = 0;
-};
-
-inline constexpr Money kZero = Money::fen(0);
-
-inline std::ostream& operator<<(std::ostream& out, Money money) { return out << money.in_fen() << " fen"; }
-
-// JSON carries money as an integer number of fen.
-inline void to_json(nlohmann::json& out, Money money) { out = money.in_fen(); }
+using bazaar::sdk::kZero;
+using bazaar::sdk::Money;
 
 }  // namespace orders

@@ -1,13 +1,12 @@
 #include "domain/order.h"
 
-#include <array>
-#include <utility>
+#include <bazaar/sdk/enum_names.hpp>
 
 namespace orders {
 
 namespace {
 
-constexpr std::array<std::pair<OrderStatus, std::string_view>, 6> kStatusNames{{
+constexpr bazaar::sdk::EnumNames<OrderStatus, 6> kStatusNames{{
     {OrderStatus::kPendingPayment, "PENDING_PAYMENT"},
     {OrderStatus::kPaid, "PAID"},
     {OrderStatus::kShipped, "SHIPPED"},
@@ -16,32 +15,18 @@ constexpr std::array<std::pair<OrderStatus, std::string_view>, 6> kStatusNames{{
     {OrderStatus::kRefunded, "REFUNDED"},
 }};
 
-constexpr std::array<std::pair<ParticipantState, std::string_view>, 3> kParticipantStateNames{{
+constexpr bazaar::sdk::EnumNames<ParticipantState, 3> kParticipantStateNames{{
     {ParticipantState::kTried, "TRIED"},
     {ParticipantState::kConfirmed, "CONFIRMED"},
     {ParticipantState::kCancelled, "CANCELLED"},
 }};
 
-// The name of an enum value in a table of (value, name), and back.
-template <class E, size_t N>
-std::string_view name_in(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name;
-  }
-  return "UNKNOWN";
-}
-template <class E, size_t N>
-std::optional<E> value_in(const std::array<std::pair<E, std::string_view>, N>& names, std::string_view text) {
-  for (const auto& [v, name] : names) {
-    if (name == text) return v;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
-std::string_view to_string(OrderStatus status) { return name_in(kStatusNames, status); }
-std::optional<OrderStatus> parse_status(std::string_view text) { return value_in(kStatusNames, text); }
+std::string_view to_string(OrderStatus status) { return bazaar::sdk::name_of(kStatusNames, status); }
+std::optional<OrderStatus> parse_status(std::string_view text) {
+  return bazaar::sdk::value_of(kStatusNames, text);
+}
 
 bool is_paid_state(OrderStatus s) {
   return s == OrderStatus::kPaid || s == OrderStatus::kShipped || s == OrderStatus::kDelivered;
@@ -73,9 +58,9 @@ Settle settle_on_entering(OrderStatus to) {
   }
 }
 
-std::string_view to_string(ParticipantState state) { return name_in(kParticipantStateNames, state); }
+std::string_view to_string(ParticipantState state) { return bazaar::sdk::name_of(kParticipantStateNames, state); }
 std::optional<ParticipantState> parse_participant_state(std::string_view text) {
-  return value_in(kParticipantStateNames, text);
+  return bazaar::sdk::value_of(kParticipantStateNames, text);
 }
 
 bool valid_hold_name(std::string_view name) {

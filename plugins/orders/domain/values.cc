@@ -10,14 +10,6 @@ namespace orders {
 
 std::string id_text(int64_t id) { return std::to_string(id); }
 
-std::optional<int64_t> parse_id_text(std::string_view text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
 Result<int64_t> parse_id(const Json& value, std::string_view field, const char* code) {
   std::optional<int64_t> id;
   if (value.is_string()) {

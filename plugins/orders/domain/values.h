@@ -4,6 +4,7 @@
 
 #include <bazaar/plugin.h>
 #include <bazaar/result.hpp>
+#include <bazaar/sdk/ids.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,7 @@ using Json = nlohmann::json;
 std::string id_text(int64_t id);
 // A positive id given as a decimal string or a JSON integer.
 Result<int64_t> parse_id(const Json& value, std::string_view field, const char* code);
-std::optional<int64_t> parse_id_text(std::string_view text);
+using bazaar::sdk::parse_id_text;
 
 std::string iso_time(int64_t utc_ms);
 Json iso_or_null(std::optional<int64_t> utc_ms);

@@ -1,5 +1,4 @@
-// Cursor pages of list endpoints: ?cursor=&limit=, and merchant-wide lists
-// (SKUs, flash sales, orders) that span every shard: each shard answers its
+// Merchant-wide lists (SKUs, flash sales, orders) that span every shard: each shard answers its
 // newest rows below the cursor, and the merge keeps the newest `limit`
 // overall. Ids are time-ordered, so the page is stable while rows are added
 // and the last id is the next cursor.
@@ -14,13 +13,10 @@
 
 namespace orders {
 
-// ?cursor=&limit= of a list endpoint.
-struct PageRequest {
-  int64_t before_id = INT64_MAX;  // rows with id < before_id
-  int limit = 20;
-};
-// 400 BAD_CURSOR, BAD_LIMIT (1..100, default 20).
-Result<PageRequest> parse_page(const bazaar::sdk::Request& req);
+// ?cursor=&limit= and the page's JSON: the SDK's (bazaar/sdk/paging.hpp).
+using bazaar::sdk::page_json;
+using bazaar::sdk::PageRequest;
+using bazaar::sdk::parse_page;
 
 template <class Row, class PerShard, class IdOf>
 Result<std::vector<Row>> newest_across_shards(const bazaar::sdk::Host& host, const bz_request* req,
@@ -35,17 +31,6 @@ Result<std::vector<Row>> newest_across_shards(const bazaar::sdk::Host& host, con
   std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return id_of(a) > id_of(b); });
   if (rows.size() > static_cast<size_t>(page.limit)) rows.resize(static_cast<size_t>(page.limit));
   return rows;
-}
-
-// {"<name>": [...], "next_cursor": "<last id>" | null}
-template <class Row, class ToJson, class IdOf>
-Json page_json(const char* name, const std::vector<Row>& rows, const PageRequest& page,
-               ToJson&& to_json, IdOf&& id_of) {
-  Json list = Json::array();
-  for (const Row& row : rows) list.push_back(to_json(row));
-  Json next = nullptr;
-  if (rows.size() == static_cast<size_t>(page.limit)) next = id_text(id_of(rows.back()));
-  return {{name, std::move(list)}, {"next_cursor", std::move(next)}};
 }
 
 }  // namespace orders

@@ -26,6 +26,20 @@ endfunction()
 # A plugin's unit tests: one executable of its domain tests, warnings on, the
 # shared precompiled header, each test listed in ctest as <prefix>.<Suite>.<Test>.
 #   bazaar_unit_tests(orders_unit_tests PREFIX orders SOURCES domain/a_test.cc … LIBS orders_domain)
+# A plugin's domain library: pure code linked into the plugin (.so, hence
+# position-independent and hidden like the plugin) and into its unit tests.
+# bazaar_plugin_domain(<plugin>_domain SOURCES ... [LIBS ...]): the plugin's
+# folder is its include root; it links the SDK.
+function(bazaar_plugin_domain target)
+  cmake_parse_arguments(D "" "" "SOURCES;LIBS" ${ARGN})
+  add_library(${target} STATIC ${D_SOURCES})
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON
+                        CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(${target} PUBLIC bazaar_sdk ${D_LIBS})
+  bazaar_warnings(${target})
+endfunction()
+
 function(bazaar_unit_tests target)
   cmake_parse_arguments(T "" "PREFIX" "SOURCES;LIBS" ${ARGN})
   add_executable(${target} ${T_SOURCES})
